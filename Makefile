@@ -1,0 +1,30 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+# Both create .venv (Python 3.12, see .python-version) and install the toolkit on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OFFLINE := HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+
+.PHONY: setup demo test lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python >= 3.12 is needed (bertalign requires it); install 3.12 or run with PY=python3.12")'
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(OFFLINE) $(BIN)/align run corpora/seed --out out/seed
+
+test: setup
+	$(OFFLINE) $(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check align scripts tests
+	$(BIN)/ruff format --check align scripts tests
+
+clean:
+	rm -rf out .pytest_cache

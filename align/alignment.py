@@ -1,0 +1,125 @@
+"""Stage 3 — alignment: paragraphs, then sentences, with bertalign's two-pass algorithm.
+
+bertalign (Liu & Zhu 2022) is used through its package: :class:`bertalign.Bertalign` with our
+encoder plugged in (:mod:`align.encoders`) on pre-split units. We run it twice:
+
+1. on paragraphs, to find where the two sides agree on paragraph structure. A boundary
+   between two consecutive paragraph beads becomes a hard cut only when both beads are
+   confident (text on both sides, similarity at least ``AlignConfig.cut_similarity``); merged,
+   split, dropped or added paragraphs are therefore never cut on, so the sentence pass
+   sees them together with their neighbours and can still align across them;
+2. on the sentences of each block between cuts, yielding 1-1, m-n, 1-0 and 0-1 beads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from align.encoders import TextEncoder
+from align.model import AlignedPair, Bead, SegmentedPair
+
+RawBead = tuple[list[int], list[int]]
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Parameters of the aligner; the bertalign ones keep bertalign's defaults."""
+
+    max_align: int = 5
+    top_k: int = 3
+    win: int = 5
+    skip: float = -0.1
+    margin: bool = True
+    len_penalty: bool = True
+    paragraphs: bool = True
+    cut_similarity: float = 0.5
+
+
+def bertalign_beads(
+    src: Sequence[str], tgt: Sequence[str], encoder: TextEncoder, cfg: AlignConfig
+) -> list[RawBead]:
+    """Align two lists of units (sentences or paragraphs) with bertalign."""
+    if not src or not tgt:
+        return [([i], []) for i in range(len(src))] + [([], [j]) for j in range(len(tgt))]
+    if len(src) == 1 and len(tgt) == 1:
+        return [([0], [0])]
+    from bertalign import Bertalign
+
+    aligner = Bertalign(
+        "\n".join(src),
+        "\n".join(tgt),
+        is_split=True,
+        model=encoder,
+        max_align=cfg.max_align,
+        top_k=cfg.top_k,
+        win=cfg.win,
+        skip=cfg.skip,
+        margin=cfg.margin,
+        len_penalty=cfg.len_penalty,
+    )
+    if aligner.src_num != len(src) or aligner.tgt_num != len(tgt):  # pragma: no cover
+        raise RuntimeError("bertalign changed the number of units")
+    return [(list(s), list(t)) for s, t in aligner.align_sents()]
+
+
+def pair_similarity(encoder: TextEncoder, ru: str, en: str) -> float:
+    """Cosine similarity of the two sides' embeddings (0 when a side is empty)."""
+    if not ru or not en:
+        return 0.0
+    v = encoder.embed([ru, en])
+    return float(np.dot(v[0], v[1]))
+
+
+def paragraph_blocks(
+    seg: SegmentedPair, encoder: TextEncoder, cfg: AlignConfig
+) -> list[tuple[list[int], list[int]]]:
+    """Group paragraphs into blocks (ru paragraph ids, en paragraph ids) separated by hard cuts."""
+    ru_paras = list(seg.pair.ru.paragraphs)
+    en_paras = list(seg.pair.en.paragraphs)
+    if not cfg.paragraphs or len(ru_paras) < 2 or len(en_paras) < 2:
+        return [(list(range(len(ru_paras))), list(range(len(en_paras))))]
+    pcfg = AlignConfig(max_align=4, skip=cfg.skip, margin=cfg.margin, len_penalty=cfg.len_penalty)
+    pbeads = bertalign_beads(ru_paras, en_paras, encoder, pcfg)
+    confident = [
+        bool(r and e)
+        and pair_similarity(
+            encoder, " ".join(ru_paras[i] for i in r), " ".join(en_paras[j] for j in e)
+        )
+        >= cfg.cut_similarity
+        for r, e in pbeads
+    ]
+    blocks: list[tuple[list[int], list[int]]] = [([], [])]
+    for k, (r, e) in enumerate(pbeads):
+        if k > 0 and confident[k - 1] and confident[k]:
+            blocks.append(([], []))
+        blocks[-1][0].extend(r)
+        blocks[-1][1].extend(e)
+    return blocks
+
+
+def align_pair(
+    seg: SegmentedPair, encoder: TextEncoder, cfg: AlignConfig | None = None
+) -> AlignedPair:
+    """Align the sentences of a segmented pair: paragraph blocks first, then sentences."""
+    cfg = cfg or AlignConfig()
+    beads: list[Bead] = []
+    for ru_paras, en_paras in paragraph_blocks(seg, encoder, cfg):
+        rp, ep = set(ru_paras), set(en_paras)
+        ru_ids = [s.idx for s in seg.ru if s.para in rp]
+        en_ids = [s.idx for s in seg.en if s.para in ep]
+        raw = bertalign_beads(
+            [seg.ru[i].text for i in ru_ids], [seg.en[j].text for j in en_ids], encoder, cfg
+        )
+        for r, e in raw:
+            beads.append(
+                Bead(ru_ids=tuple(ru_ids[i] for i in r), en_ids=tuple(en_ids[j] for j in e))
+            )
+    aligned = AlignedPair(seg=seg, beads=beads, encoder=encoder.model_name)
+    for bead in beads:
+        bead.similarity = pair_similarity(
+            encoder, aligned.text(bead, "ru"), aligned.text(bead, "en")
+        )
+    return aligned

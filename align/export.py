@@ -1,0 +1,203 @@
+"""Stage 5 — export: a Hugging Face ``datasets`` folder with a dataset card.
+
+The output folder ``OUT`` holds, side by side:
+
+* ``data/sentences/*.parquet`` and ``data/documents/*.parquet`` with a ``README.md`` dataset
+  card whose YAML declares two configs, so ``datasets.load_dataset(OUT)`` (config
+  ``sentences``, the default) and ``load_dataset(OUT, "documents")`` work, as on the Hub;
+* ``dataset_dict.json`` + ``sentences/`` + ``documents/`` (Arrow), so
+  ``datasets.load_from_disk(OUT)`` returns a ``DatasetDict`` with those two splits.
+
+Everything is written to a temporary sibling folder first and moved into place at the end,
+so a failed run never leaves a half-written ``OUT``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+
+import datasets
+from datasets import (
+    ClassLabel,
+    Dataset,
+    DatasetDict,
+    Features,
+    Translation,
+    Value,
+)
+from datasets import (
+    Sequence as HFSequence,
+)
+
+from align.divergence import summarize
+from align.model import DIVERGENCE_LABELS, LANGS, AlignedPair
+
+SPAN = {"text": Value("string"), "start": Value("int32"), "end": Value("int32")}
+META_COLUMNS = [f"{lang}_{f}" for lang in LANGS for f in ("source", "date", "url", "title")]
+
+SENTENCE_FEATURES = Features(
+    {
+        "doc_id": Value("string"),
+        "bead_id": Value("int32"),
+        "translation": Translation(languages=list(LANGS)),
+        "ru_sent_ids": HFSequence(Value("int32")),
+        "en_sent_ids": HFSequence(Value("int32")),
+        "ru_paragraph_ids": HFSequence(Value("int32")),
+        "en_paragraph_ids": HFSequence(Value("int32")),
+        "alignment_type": Value("string"),
+        "similarity": Value("float32"),
+        "divergence_score": Value("float32"),
+        "divergence_label": ClassLabel(names=list(DIVERGENCE_LABELS)),
+        "omitted_spans": [SPAN],
+        "added_spans": [SPAN],
+        **{c: Value("string") for c in META_COLUMNS},
+        "encoder": Value("string"),
+    }
+)
+
+DOCUMENT_FEATURES = Features(
+    {
+        "doc_id": Value("string"),
+        **{c: Value("string") for c in META_COLUMNS},
+        "en_published": Value("string"),
+        "ru_text": Value("string"),
+        "en_text": Value("string"),
+        "n_ru_sentences": Value("int32"),
+        "n_en_sentences": Value("int32"),
+        "n_beads": Value("int32"),
+        "alignment_types": Value("string"),
+        "n_equivalent": Value("int32"),
+        "n_omission": Value("int32"),
+        "n_addition": Value("int32"),
+        "n_omission_addition": Value("int32"),
+        "ru_chars": Value("int32"),
+        "en_chars": Value("int32"),
+        "omitted_chars": Value("int32"),
+        "added_chars": Value("int32"),
+        "omitted_share": Value("float32"),
+        "added_share": Value("float32"),
+        "mean_divergence": Value("float32"),
+        "encoder": Value("string"),
+    }
+)
+
+
+def _meta(aligned: AlignedPair) -> dict[str, str]:
+    pair = aligned.seg.pair
+    out = {}
+    for lang in LANGS:
+        m = pair.side(lang).meta
+        out.update({f"{lang}_source": m.source, f"{lang}_date": m.date, f"{lang}_url": m.url})
+        out[f"{lang}_title"] = m.title
+    return out
+
+
+def sentence_rows(aligned: AlignedPair) -> Iterator[dict]:
+    meta = _meta(aligned)
+    ru, en = aligned.seg.ru, aligned.seg.en
+    for k, b in enumerate(aligned.beads):
+        yield {
+            "doc_id": aligned.doc_id,
+            "bead_id": k,
+            "translation": {"ru": aligned.text(b, "ru"), "en": aligned.text(b, "en")},
+            "ru_sent_ids": list(b.ru_ids),
+            "en_sent_ids": list(b.en_ids),
+            "ru_paragraph_ids": sorted({ru[i].para for i in b.ru_ids}),
+            "en_paragraph_ids": sorted({en[i].para for i in b.en_ids}),
+            "alignment_type": b.alignment_type,
+            "similarity": round(b.similarity, 4),
+            "divergence_score": b.divergence_score,
+            "divergence_label": DIVERGENCE_LABELS.index(b.divergence_label),
+            "omitted_spans": [asdict(s) for s in b.omitted_spans],
+            "added_spans": [asdict(s) for s in b.added_spans],
+            **meta,
+            "encoder": aligned.encoder,
+        }
+
+
+def document_row(aligned: AlignedPair) -> dict:
+    pair = aligned.seg.pair
+    summary = summarize(aligned)
+    labels = Counter(b.divergence_label for b in aligned.beads)
+    types = Counter(b.alignment_type for b in aligned.beads)
+    return {
+        "doc_id": aligned.doc_id,
+        **_meta(aligned),
+        "en_published": pair.en.meta.published,
+        "ru_text": "\n\n".join(pair.ru.paragraphs),
+        "en_text": "\n\n".join(pair.en.paragraphs),
+        "n_ru_sentences": len(aligned.seg.ru),
+        "n_en_sentences": len(aligned.seg.en),
+        "n_beads": len(aligned.beads),
+        "alignment_types": ", ".join(f"{t}: {n}" for t, n in sorted(types.items())),
+        "n_equivalent": labels["equivalent"],
+        "n_omission": labels["omission"],
+        "n_addition": labels["addition"],
+        "n_omission_addition": labels["omission+addition"],
+        **{k: v for k, v in asdict(summary).items()},
+        "encoder": aligned.encoder,
+    }
+
+
+def build_datasets(aligned: Sequence[AlignedPair]) -> DatasetDict:
+    """The two tables as ``datasets`` objects: ``sentences`` (one row per bead) and ``documents``."""
+    rows = [r for a in aligned for r in sentence_rows(a)]
+    docs = [document_row(a) for a in aligned]
+    return DatasetDict(
+        {
+            "sentences": Dataset.from_list(rows, features=SENTENCE_FEATURES),
+            "documents": Dataset.from_list(docs, features=DOCUMENT_FEATURES),
+        }
+    )
+
+
+@contextmanager
+def atomic_dir(out: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder that replaces ``out`` only if the block succeeds."""
+    target = Path(out).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        yield tmp
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.replace(target, old / "x")
+            os.replace(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_dataset(
+    aligned: Sequence[AlignedPair],
+    out: str | Path,
+    *,
+    corpus_name: str = "corpus",
+    corpus_info: dict[str, str] | None = None,
+) -> DatasetDict:
+    """Write the dataset folder (parquet + Arrow + card) atomically; return the datasets."""
+    from align.card import dataset_card
+
+    dd = build_datasets(aligned)
+    datasets.disable_progress_bars()
+    try:
+        with atomic_dir(out) as tmp:
+            dd.save_to_disk(str(tmp))
+            for split, ds in dd.items():
+                (tmp / "data" / split).mkdir(parents=True, exist_ok=True)
+                ds.to_parquet(str(tmp / "data" / split / "train-00000-of-00001.parquet"))
+            card = dataset_card(dd, corpus_name=corpus_name, corpus_info=corpus_info or {})
+            (tmp / "README.md").write_text(card, encoding="utf-8")
+    finally:
+        datasets.enable_progress_bars()
+    return dd

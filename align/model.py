@@ -1,0 +1,141 @@
+"""The one data model passed between pipeline stages.
+
+ingest -> :class:`DocPair` (paragraphs + metadata per side)
+segment -> :class:`SegmentedPair` (sentences with paragraph ids and character offsets)
+align -> :class:`AlignedPair` (beads over sentence ids)
+score -> the same :class:`AlignedPair`, each :class:`Bead` carrying its divergence fields
+export -> a ``datasets`` folder
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Lang = Literal["ru", "en"]
+LANGS: tuple[Lang, Lang] = ("ru", "en")
+
+DivergenceLabel = Literal["equivalent", "omission", "addition", "omission+addition"]
+DIVERGENCE_LABELS: tuple[DivergenceLabel, ...] = (
+    "equivalent",
+    "omission",
+    "addition",
+    "omission+addition",
+)
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """Metadata of one side of a document pair."""
+
+    lang: Lang
+    source: str = ""
+    date: str = ""
+    url: str = ""
+    title: str = ""
+    published: str = ""  # a dateline found in the text, e.g. "21 November 2025 16:29 (UTC+04:00)"
+    path: str = ""
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One side of a document pair: paragraphs of running text plus metadata."""
+
+    meta: DocMeta
+    paragraphs: tuple[str, ...]
+
+    @property
+    def lang(self) -> Lang:
+        return self.meta.lang
+
+
+@dataclass(frozen=True)
+class DocPair:
+    """A Russian document and its English version."""
+
+    doc_id: str
+    ru: Document
+    en: Document
+
+    def side(self, lang: Lang) -> Document:
+        return self.ru if lang == "ru" else self.en
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its place in the document.
+
+    ``start``/``end`` are character offsets into its paragraph's text.
+    """
+
+    idx: int
+    text: str
+    para: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class SegmentedPair:
+    """A document pair split into sentences on both sides."""
+
+    pair: DocPair
+    ru: tuple[Sentence, ...]
+    en: tuple[Sentence, ...]
+
+    @property
+    def doc_id(self) -> str:
+        return self.pair.doc_id
+
+    def sents(self, lang: Lang) -> tuple[Sentence, ...]:
+        return self.ru if lang == "ru" else self.en
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of one side of a bead: ``text == bead_text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Bead:
+    """An alignment bead: Russian sentence ids <-> English sentence ids.
+
+    Either side may be empty (1-0 omission / 0-1 addition beads). Divergence fields are
+    filled by :mod:`align.divergence`.
+    """
+
+    ru_ids: tuple[int, ...]
+    en_ids: tuple[int, ...]
+    similarity: float = 0.0
+    divergence_score: float = 0.0
+    divergence_label: DivergenceLabel = "equivalent"
+    omitted_spans: list[Span] = field(default_factory=list)
+    added_spans: list[Span] = field(default_factory=list)
+
+    @property
+    def alignment_type(self) -> str:
+        return f"{len(self.ru_ids)}-{len(self.en_ids)}"
+
+
+@dataclass
+class AlignedPair:
+    """A segmented pair with its sentence alignment (and, after scoring, divergences)."""
+
+    seg: SegmentedPair
+    beads: list[Bead]
+    encoder: str = ""
+
+    @property
+    def doc_id(self) -> str:
+        return self.seg.doc_id
+
+    def text(self, bead: Bead, lang: Lang) -> str:
+        """The text of one side of a bead: its sentences joined by a space."""
+        sents = self.seg.sents(lang)
+        ids = bead.ru_ids if lang == "ru" else bead.en_ids
+        return " ".join(sents[i].text for i in ids)
