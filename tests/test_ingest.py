@@ -10,7 +10,9 @@ from align.errors import InputError
 from align.ingest import decode_text, is_dateline, read_corpus, split_paragraphs
 from tests.conftest import SEED, write_pair
 
-RU = "Министр иностранных дел провёл встречу с послом. Стороны обсудили двустороннее сотрудничество."
+RU = (
+    "Министр иностранных дел провёл встречу с послом. Стороны обсудили двустороннее сотрудничество."
+)
 EN = "The foreign minister met the ambassador. The sides discussed bilateral cooperation."
 
 

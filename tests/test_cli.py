@@ -1,0 +1,88 @@
+"""CLI: bad input gives one line on stderr, exit code 2, and no output folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from align import export
+from align.cli import main
+from tests.conftest import ROOT, SEED, write_pair
+
+
+def test_missing_corpus_one_line_error(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", str(tmp_path / "missing"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "missing" in err and "does not exist" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("ru", "en", "needle"),
+    [
+        ("Привет, мир. Это тест.", "", "empty document"),
+        ("Hello world. This is a test.", "Hello world. This is a test.", "expected Russian"),
+        ("Привет, мир. Это тест.", b"\x00\x01\x02binary\x00", "binary"),
+    ],
+)
+def test_bad_pairs_leave_no_output(tmp_path, capsys, ru, en, needle):
+    corpus = write_pair(tmp_path / "c", ru, en)
+    out = tmp_path / "out"
+    assert main(["run", str(corpus), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("align: error: ") and needle in err and err.count("\n") == 1
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out*"))  # no temporary leftovers
+
+
+def test_no_traceback_from_the_console_entry_point(tmp_path):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "align",
+            "run",
+            str(tmp_path / "nope"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_failed_export_keeps_previous_output(tmp_path, monkeypatch, seed_run):
+    out = tmp_path / "out"
+    export.write_dataset(seed_run.aligned, out, corpus_name="seed")
+    before = sorted(p.name for p in out.iterdir())
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("align.card.dataset_card", boom)
+    with pytest.raises(RuntimeError):
+        export.write_dataset(seed_run.aligned, out, corpus_name="seed")
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_segment_and_align_commands(tmp_path, capsys):
+    assert main(["segment", str(SEED)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 13 + 12
+    out = tmp_path / "beads"
+    assert main(["align", str(SEED), "--out", str(out)]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 3 and all(n.endswith((".align", ".ru", ".en")) for n in names)
+    from align.io import read_beads
+
+    beads = read_beads(next(out.glob("*.align")))
+    assert sorted(i for r, _ in beads for i in r) == list(range(13))
+    assert sorted(j for _, e in beads for j in e) == list(range(12))

@@ -1,0 +1,43 @@
+"""Sentence segmentation: offline, both languages, offsets and paragraph ids."""
+
+from __future__ import annotations
+
+from align.ingest import read_corpus
+from align.segment import segment_pair, split_sentences
+from tests.conftest import SEED
+
+
+def test_russian_abbreviations_and_quotes():
+    para = (
+        '"Российская сторона выражает искреннее сожаление", - говорится в сообщении МИД. '
+        "Договоренности 2020-2022 гг. Рассмотрены вопросы."
+    )
+    spans = split_sentences(para, "ru")
+    texts = [para[a:b] for a, b in spans]
+    assert texts == [
+        '"Российская сторона выражает искреннее сожаление", - говорится в сообщении МИД.',
+        "Договоренности 2020-2022 гг.",
+        "Рассмотрены вопросы.",
+    ]
+
+
+def test_english_abbreviations():
+    para = "Strikes hit Kyiv at around 1:00 a.m. on November 14. Mr. Smith left."
+    texts = [para[a:b] for a, b in split_sentences(para, "en")]
+    assert texts == ["Strikes hit Kyiv at around 1:00 a.m. on November 14.", "Mr. Smith left."]
+
+
+def test_seed_offsets_point_into_paragraphs():
+    (pair,) = read_corpus(SEED).pairs
+    seg = segment_pair(pair)
+    assert (len(seg.ru), len(seg.en)) == (13, 12)
+    for lang in ("ru", "en"):
+        paras = pair.side(lang).paragraphs
+        sents = seg.sents(lang)
+        assert [s.idx for s in sents] == list(range(len(sents)))
+        for s in sents:
+            assert paras[s.para][s.start : s.end] == s.text
+        # every paragraph is covered by its sentences (up to spaces between them)
+        for p, para in enumerate(paras):
+            joined = " ".join(s.text for s in sents if s.para == p)
+            assert joined == para
