@@ -1,0 +1,232 @@
+#!/usr/bin/env python
+"""Speed and memory benchmark of the whole pipeline (issue: 1,000 sentences/s on 2 cores).
+
+Inputs, rebuilt from ../shared/data/ntrex-enru into bench/speed/ (ignored by git):
+
+* ``ntrex``: the 123 NTREX en-ru documents as a corpus (one sentence per line);
+* ``long-1997``: all of them concatenated into one document pair (1,997 sentences a side);
+* ``long-1k`` ... ``long-16k``: that pair repeated to 1k..16k sentences a side. Copy number c
+  (c >= 1) of a sentence gets `` (c)`` appended on both sides, so no text repeats and the
+  per-text embedding cache gives no unfair hits;
+* ``textberg``: the 7 Text+Berg test documents (de-fr, one sentence per line), aligned and
+  scored, timed from process start (imports and model load included).
+
+Each (input, run) is a fresh subprocess, so the peak resident memory (VmHWM) is its own.
+Time per stage: load (read the corpus folder), segment, embed (time inside the encoder),
+align and score (their own time, encoder excluded), export (dataset folder). Throughput counts
+the sentences of both sides. Reported: the median of ``--runs`` runs.
+
+    python scripts/bench_speed.py                 # everything, 3 runs each
+    python scripts/bench_speed.py --inputs ntrex long-1997 --runs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+T_START = time.perf_counter()
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+BENCH = ROOT / "bench" / "speed"
+LONG_SIZES = {"long-1k": 1000, "long-2k": 2000, "long-4k": 4000, "long-8k": 8000, "long-16k": 16000}
+ALL_INPUTS = ["textberg", "ntrex", "long-1997", *LONG_SIZES]
+STAGES = ["load", "segment", "embed", "align", "score", "export"]
+
+
+def ntrex_docs() -> list[tuple[str, list[str], list[str]]]:
+    d = SHARED / "ntrex-enru"
+    en = (d / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
+    ru = (d / "newstest2019-ref.rus.txt").read_text(encoding="utf-8").splitlines()
+    ids = (d / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    docs: dict[str, tuple[list[str], list[str]]] = {}
+    for doc_id, r, e in zip(ids, ru, en, strict=True):
+        docs.setdefault(doc_id, ([], []))
+        docs[doc_id][0].append(r)
+        docs[doc_id][1].append(e)
+    return [(k, v[0], v[1]) for k, v in docs.items()]
+
+
+def write_doc(folder: Path, ru: list[str], en: list[str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ru.txt").write_text("\n".join(ru) + "\n", encoding="utf-8")
+    (folder / "en.txt").write_text("\n".join(en) + "\n", encoding="utf-8")
+
+
+def build_inputs() -> None:
+    """(Re)build the benchmark corpora under bench/speed/."""
+    docs = ntrex_docs()
+    for doc_id, ru, en in docs:
+        write_doc(BENCH / "ntrex" / doc_id, ru, en)
+    all_ru = [s for _, ru, _ in docs for s in ru]
+    all_en = [s for _, _, en in docs for s in en]
+    write_doc(BENCH / "long-1997" / "ntrex-all", all_ru, all_en)
+    for name, n in LONG_SIZES.items():
+        ru, en = [], []
+        for i in range(n):
+            c, k = divmod(i, len(all_ru))
+            tag = f" ({c})" if c else ""
+            ru.append(all_ru[k] + tag)
+            en.append(all_en[k] + tag)
+        write_doc(BENCH / name / f"ntrex-x{n}", ru, en)
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run_textberg() -> dict:
+    """Align and score the 7 Text+Berg test documents; time from process start."""
+    from align.alignment import AlignConfig, align_pair
+    from align.divergence import score_pair
+    from align.encoders import get_encoder
+    from align.model import DocMeta, DocPair, Document
+    from align.segment import presegmented_pair
+
+    t_load = time.perf_counter()
+    enc = get_encoder("use-m3")
+    model_load = time.perf_counter() - t_load
+    tb = SHARED / "textberg"
+    n_sents = 0
+    for name in sorted(p.name for p in (tb / "de").iterdir()):
+        de = (tb / "de" / name).read_text(encoding="utf-8").splitlines()
+        fr = (tb / "fr" / name).read_text(encoding="utf-8").splitlines()
+        # the toolkit's sides are named ru/en; here they carry German and French
+        pair = DocPair(name, Document(DocMeta("ru"), tuple(de)), Document(DocMeta("en"), tuple(fr)))
+        aligned = align_pair(presegmented_pair(pair), enc, AlignConfig(paragraphs=False))
+        score_pair(aligned, enc)
+        n_sents += len(de) + len(fr)
+    total = time.perf_counter() - T_START
+    return {"sentences": n_sents, "total_s": total, "model_load_s": model_load}
+
+
+def run_corpus_timed(name: str) -> dict:
+    """One pipeline run over bench/speed/NAME with per-stage times."""
+    from align.alignment import align_pair
+    from align.divergence import score_pair
+    from align.encoders import get_encoder
+    from align.export import write_dataset
+    from align.ingest import read_corpus
+    from align.pipeline import quiet_libraries
+    from align.segment import segment_pair
+
+    quiet_libraries()
+    t0 = time.perf_counter()
+    enc = get_encoder("use-m3")
+    model_load = time.perf_counter() - t0
+    times = dict.fromkeys(STAGES, 0.0)
+
+    t = time.perf_counter()
+    corpus = read_corpus(BENCH / name)
+    times["load"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    segs = [segment_pair(p) for p in corpus.pairs]
+    times["segment"] = time.perf_counter() - t
+
+    e0 = enc.encode_seconds
+    t = time.perf_counter()
+    aligned = [align_pair(s, enc) for s in segs]
+    e1 = enc.encode_seconds
+    times["align"] = time.perf_counter() - t - (e1 - e0)
+
+    t = time.perf_counter()
+    for a in aligned:
+        score_pair(a, enc)
+    e2 = enc.encode_seconds
+    times["score"] = time.perf_counter() - t - (e2 - e1)
+    times["embed"] = e2 - e0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        write_dataset(aligned, Path(tmp) / "out", corpus_name=name)
+        times["export"] = time.perf_counter() - t
+
+    n = sum(len(s.ru) + len(s.en) for s in segs)
+    return {"sentences": n, "total_s": sum(times.values()), "model_load_s": model_load, **times}
+
+
+def child(name: str) -> None:
+    res = run_textberg() if name == "textberg" else run_corpus_timed(name)
+    res["peak_rss_mb"] = peak_rss_mb()
+    print("RESULT " + json.dumps(res))
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return f"{cpu}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--inputs", nargs="+", default=ALL_INPUTS, choices=ALL_INPUTS)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--json", type=Path, default=BENCH / "results.json")
+    args = ap.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    build_inputs()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    results: dict[str, dict] = {}
+    from tqdm import tqdm
+
+    jobs = [(name, r) for name in args.inputs for r in range(args.runs)]
+    runs: dict[str, list[dict]] = {}
+    for name, _ in tqdm(jobs, desc="benchmark runs", unit="run"):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", name],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+        if proc.returncode != 0 or not line:
+            sys.exit(f"benchmark run {name} failed:\n{proc.stderr[-3000:]}")
+        runs.setdefault(name, []).append(json.loads(line[0][7:]))
+    for name, rs in runs.items():
+        keys = rs[0].keys()
+        results[name] = {k: statistics.median(r[k] for r in rs) for k in keys}
+        results[name]["runs"] = len(rs)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
+
+    print(
+        f"machine: {machine()}; median of {args.runs} run(s); command: python scripts/bench_speed.py"
+    )
+    print(
+        "| input | sentences (both sides) | total s | sent/s | "
+        + " | ".join(STAGES)
+        + " | model load s | peak RSS MB |"
+    )
+    print("|---" * (6 + len(STAGES)) + "|")
+    for name, r in results.items():
+        stages = " | ".join(f"{r.get(s, float('nan')):.2f}" for s in STAGES)
+        print(
+            f"| {name} | {r['sentences']:.0f} | {r['total_s']:.2f} | {r['sentences'] / r['total_s']:.0f} | "
+            f"{stages} | {r['model_load_s']:.2f} | {r['peak_rss_mb']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
