@@ -68,6 +68,16 @@ class TextEncoder(Encoder):
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
 
+    def embed_joined(self, parts: Sequence[Sequence[str]]) -> NDArray[np.float32]:
+        """Embeddings of texts given as their pieces, each text being ``" ".join(pieces)``
+        (a paragraph as its sentences, a run of clauses). Encoders that can build them from
+        the pieces' features (:class:`USEEncoder`) do so without encoding the joined text."""
+        return self.embed([" ".join(p) for p in parts])
+
+    def clear_cache(self) -> None:
+        """Forget cached embeddings (the pipeline calls it after each document)."""
+        self._cache.clear()
+
     def transform(
         self, sents: Sequence[str], num_overlaps: int
     ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
@@ -129,15 +139,46 @@ class USEEncoder(TextEncoder):
             pass
 
     def _encode(self, texts: list[str]) -> NDArray[np.float32]:
-        feats, lens = self.feature_sums(texts)
+        feats, lens = self.feature_sums(texts, store=False)
         d = feats.shape[1] // 3
         return self.head(feats[:, :d] + feats[:, d : 2 * d] + feats[:, 2 * d :], lens)
 
+    def embed_joined(self, parts: Sequence[Sequence[str]]) -> NDArray[np.float32]:
+        """Embeddings of joined pieces from the pieces' token features (as for windows)."""
+        if self.exact_windows:
+            return super().embed_joined(parts)
+        flat = [t for p in parts for t in p]
+        feats, lens = self.feature_sums(flat)
+        d = feats.shape[1] // 3
+        sums = np.zeros((len(parts), d), dtype=np.float32)
+        out_lens = np.zeros(len(parts), dtype=np.int64)
+        k = 0
+        for i, p in enumerate(parts):
+            if not p:
+                continue
+            f = feats[k : k + len(p)]
+            # inner tokens of every piece + the first piece's BOS + the last piece's EOS
+            sums[i] = f[:, :d].sum(axis=0) + f[0, d : 2 * d] + f[-1, 2 * d :]
+            out_lens[i] = int((lens[k : k + len(p)] - 2).sum()) + 2
+            k += len(p)
+        vecs = self.head(sums, out_lens)
+        vecs[[not p for p in parts]] = 0.0
+        return vecs
+
+    def clear_cache(self) -> None:
+        super().clear_cache()
+        self._feat_cache.clear()
+
     # ---- the two halves of the forward pass ----
-    def feature_sums(self, texts: Sequence[str]) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    def feature_sums(
+        self, texts: Sequence[str], *, store: bool = True
+    ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
         """Per text: token features (the sum over its inner tokens, then its BOS and its EOS
-        token's features; 3 x 1280 columns) and its number of tokens."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._feat_cache))
+        token's features; 3 x 1280 columns) and its number of tokens. ``store``: keep them
+        for later windows/joins (texts only embedded once need not be kept)."""
+        cache = self._feat_cache
+        target = cache if store else {}
+        missing = list(dict.fromkeys(t for t in texts if t not in cache))
         if missing:
             b = self._backend
             with b._threadpool(limits=self.threads, user_api="blas"):
@@ -150,12 +191,13 @@ class USEEncoder(TextEncoder):
                     if group and (text is None or n_tokens + len(ids) > 384):
                         feats = self._batch_features(group)
                         for k, g in enumerate(group):
-                            self._feat_cache[missing[first + k]] = (feats[k], len(g))
+                            target[missing[first + k]] = (feats[k], len(g))
                         group, n_tokens, first = [], 0, i
                     group.append(ids)
                     n_tokens += len(ids)
-        sums = np.stack([self._feat_cache[t][0] for t in texts]) if texts else np.zeros((0, 3840))
-        lens = np.array([self._feat_cache[t][1] for t in texts], dtype=np.int64)
+        got = [cache[t] if t in cache else target[t] for t in texts]
+        sums = np.stack([g[0] for g in got]) if texts else np.zeros((0, 3840))
+        lens = np.array([g[1] for g in got], dtype=np.int64)
         return sums.astype(np.float32, copy=False), lens
 
     def _token_rows(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:

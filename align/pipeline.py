@@ -94,12 +94,15 @@ def process_pair(
     ``segment``: the sentence splitter (e.g. :func:`align.segment.presegmented_pair` for
     text that is already one sentence per line)."""
     times = times if times is not None else StageTimes()
-    with _timed(times, "segment"):
-        seg = segment(pair)
-    with _timed(times, "align", encoder):
-        aligned = align_pair(seg, encoder, align_cfg)
-    with _timed(times, "score", encoder):
-        return score_pair(aligned, encoder, div_cfg)
+    try:
+        with _timed(times, "segment"):
+            seg = segment(pair)
+        with _timed(times, "align", encoder):
+            aligned = align_pair(seg, encoder, align_cfg)
+        with _timed(times, "score", encoder):
+            return score_pair(aligned, encoder, div_cfg)
+    finally:  # documents are independent: keep memory flat over a corpus
+        encoder.clear_cache()
 
 
 # ---- parallel documents: workers forked after the model is loaded ----
