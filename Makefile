@@ -20,6 +20,7 @@ demo: setup
 	$(OFFLINE) $(BIN)/align run corpora/seed --out out/seed
 
 test: setup
+	sh scripts/ensure_chromium.sh
 	$(OFFLINE) $(BIN)/python -m pytest -q
 
 lint: setup

@@ -1,13 +1,33 @@
-"""The dataset card (``README.md``) of an exported dataset folder: YAML metadata + prose."""
+"""The dataset card (``README.md``) of an exported dataset folder: YAML metadata + prose.
+
+The YAML is built with ``huggingface_hub.DatasetCardData`` and carries what the Hub reads:
+languages, license, task categories, the two configs with their parquet files, and
+``dataset_info`` (features, splits, sizes) written by ``datasets`` itself, so the card parses
+back with ``DatasetCard.load`` and ``load_dataset`` uses the declared features.
+"""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 
-import yaml
-from datasets import DatasetDict
+from datasets import Dataset, DatasetDict
+from datasets.info import DatasetInfo, DatasetInfosDict
+from datasets.splits import SplitDict, SplitInfo
+from huggingface_hub import DatasetCard, DatasetCardData
 
+from align import __version__
 from align.model import DIVERGENCE_LABELS
+
+CONFIGS = ("sentences", "documents")
+SCORE_BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 1.0)
+MAX_DOC_ROWS = 50  # per-document table in the card; the documents config has them all
+
+
+def parquet_path(config: str) -> str:
+    return f"data/{config}/train-00000-of-00001.parquet"
 
 
 def _size_category(n: int) -> str:
@@ -17,93 +37,225 @@ def _size_category(n: int) -> str:
     return "100K<n<1M"
 
 
-def card_metadata(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) -> dict:
-    return {
-        "language": ["ru", "en"],
-        "license": corpus_info.get("license", "other"),
-        "multilinguality": ["translation"],
-        "task_categories": ["translation", "text-classification"],
-        "task_ids": [],
-        "pretty_name": f"{corpus_name}: aligned Russian-English pairs with translation divergences",
-        "size_categories": [_size_category(dd["sentences"].num_rows)],
-        "configs": [
-            {
-                "config_name": "sentences",
-                "default": True,
-                "data_files": [{"split": "train", "path": "data/sentences/*.parquet"}],
-            },
-            {
-                "config_name": "documents",
-                "data_files": [{"split": "train", "path": "data/documents/*.parquet"}],
-            },
-        ],
-    }
-
-
-def dataset_card(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) -> str:
-    """Render the card: YAML header, then how it was made, counts and how to load it."""
-    sents, docs = dd["sentences"], dd["documents"]
-    header = yaml.safe_dump(
-        card_metadata(dd, corpus_name, corpus_info), sort_keys=False, allow_unicode=True
+def _info(ds: Dataset, download_size: int | None) -> DatasetInfo:
+    nbytes = int(ds.data.nbytes)
+    splits = SplitDict()
+    splits.add(SplitInfo(name="train", num_bytes=nbytes, num_examples=ds.num_rows))
+    return DatasetInfo(
+        features=ds.features,
+        splits=splits,
+        download_size=download_size,
+        dataset_size=nbytes,
     )
-    types = Counter(sents["alignment_type"])
-    labels = Counter(DIVERGENCE_LABELS[i] for i in sents["divergence_label"])
-    encoders = sorted(set(sents["encoder"])) or ["(none)"]
-    type_rows = "\n".join(f"| {t} | {n} |" for t, n in sorted(types.items(), key=lambda x: -x[1]))
-    label_rows = "\n".join(f"| {lab} | {labels[lab]} |" for lab in DIVERGENCE_LABELS)
-    n_ru = sum(docs["n_ru_sentences"])
-    n_en = sum(docs["n_en_sentences"])
-    description = corpus_info.get("description", "")
-    return f"""---
-{header}---
 
-# {corpus_name}: Russian–English aligned corpus with translation divergences
+
+def card_data(
+    dd: DatasetDict,
+    corpus_name: str,
+    corpus_info: dict[str, str],
+    data_dir: Path | None = None,
+) -> DatasetCardData:
+    """The card's YAML metadata; ``data_dir`` (the folder with ``data/``) adds file sizes."""
+    data = DatasetCardData(
+        language=["ru", "en"],
+        license=corpus_info.get("license", "other"),
+        multilinguality=["translation"],
+        task_categories=["translation", "text-classification"],
+        pretty_name=f"{corpus_name}: aligned Russian-English pairs with translation divergences",
+        size_categories=[_size_category(dd["sentences"].num_rows)],
+        tags=["parallel-corpus", "sentence-alignment", "translation-divergence"],
+        configs=[
+            {
+                "config_name": name,
+                **({"default": True} if name == "sentences" else {}),
+                "data_files": [{"split": "train", "path": f"data/{name}/*.parquet"}],
+            }
+            for name in CONFIGS
+        ],
+    )
+    infos = DatasetInfosDict()
+    for name in CONFIGS:
+        parquet = data_dir / parquet_path(name) if data_dir else None
+        size = parquet.stat().st_size if parquet is not None and parquet.is_file() else None
+        infos[name] = _info(dd[name], size)
+    infos.to_dataset_card_data(data)
+    return data
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _score_bins(scores: Sequence[float]) -> list[tuple[str, int]]:
+    out = []
+    for k, (lo, hi) in enumerate(itertools.pairwise(SCORE_BINS)):
+        last = k == len(SCORE_BINS) - 2
+        n = sum(1 for s in scores if lo <= s < hi or (last and s == hi))
+        out.append((f"[{lo:.1f}, {hi:.1f}{']' if last else ')'}", n))
+    return out
+
+
+def _sources(docs: Dataset, lang: str) -> str:
+    counts = Counter(s or "(unknown)" for s in docs[f"{lang}_source"])
+    return ", ".join(f"{s} ({n} document{'s' if n > 1 else ''})" for s, n in counts.most_common())
+
+
+def _citation(corpus_name: str, docs: Dataset) -> str:
+    years = sorted(d[:4] for d in [*docs["ru_date"], *docs["en_date"]] if d[:4].isdigit())
+    key = "".join(c if c.isalnum() else "_" for c in corpus_name.lower())
+    year = f"\n  year         = {{{years[-1]}}}," if years else ""
+    return f"""```bibtex
+@misc{{{key}_ru_en_aligned,
+  title        = {{{corpus_name}: Russian-English aligned corpus with translation divergences}},
+  note         = {{Aligned and scored with the align toolkit (ru-en-align {__version__})}},{year}
+}}
+@article{{liu-zhu-2022-bertalign,
+  title   = {{Bertalign: Improved word embedding-based sentence alignment for
+             Chinese-English parallel corpora of literary texts}},
+  author  = {{Liu, Lei and Zhu, Min}},
+  journal = {{Digital Scholarship in the Humanities}},
+  year    = {{2022}}
+}}
+@inproceedings{{yang-etal-2020-multilingual,
+  title     = {{Multilingual Universal Sentence Encoder for Semantic Retrieval}},
+  author    = {{Yang, Yinfei and Cer, Daniel and Ahmad, Amin and others}},
+  booktitle = {{Proceedings of ACL 2020: System Demonstrations}},
+  year      = {{2020}}
+}}
+```"""
+
+
+def card_body(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) -> str:
+    """The prose of the card: sources, method, statistics, loading, limitations, citation."""
+    sents, docs = dd["sentences"], dd["documents"]
+    cols = sents.select_columns(
+        ["alignment_type", "divergence_label", "divergence_score", "encoder"]
+    ).to_dict()
+    types = Counter(cols["alignment_type"])
+    labels = Counter(DIVERGENCE_LABELS[i] for i in cols["divergence_label"])
+    scores = [float(s) for s in cols["divergence_score"]]
+    encoders = sorted(set(cols["encoder"])) or ["(none)"]
+    n_ru, n_en = sum(docs["n_ru_sentences"]), sum(docs["n_en_sentences"])
+    ru_chars, en_chars = sum(docs["ru_chars"]), sum(docs["en_chars"])
+    om_chars, ad_chars = sum(docs["omitted_chars"]), sum(docs["added_chars"])
+    n_rows = max(1, sents.num_rows)
+    mean_score = sum(scores) / n_rows
+    type_rows = [(t, n, f"{n / n_rows:.1%}") for t, n in sorted(types.items(), key=lambda x: -x[1])]
+    label_rows = [(lab, labels[lab], f"{labels[lab] / n_rows:.1%}") for lab in DIVERGENCE_LABELS]
+    doc_rows = [
+        (
+            d["doc_id"],
+            d["n_ru_sentences"],
+            d["n_en_sentences"],
+            d["n_beads"],
+            f"{d['omitted_share']:.1%}",
+            f"{d['added_share']:.1%}",
+            f"{d['mean_divergence']:.3f}",
+        )
+        for d in docs.select(range(min(MAX_DOC_ROWS, docs.num_rows)))
+    ]
+    more_docs = (
+        f"\n\n(First {MAX_DOC_ROWS} of {docs.num_rows} documents; the `documents` config has all.)"
+        if docs.num_rows > MAX_DOC_ROWS
+        else ""
+    )
+    urls = [u for lang in ("ru", "en") for u in docs[f"{lang}_url"] if u]
+    url_line = f"\n- source URLs: {', '.join(urls[:10])}" if urls else ""
+    description = corpus_info.get("description", "").strip()
+    license_ = corpus_info.get("license", "other")
+    return f"""# {corpus_name}: Russian–English aligned corpus with translation divergences
 
 {description}
 
-Made with the `align` toolkit: documents were read paragraph by paragraph, split into sentences
-(rule-based, offline), aligned with bertalign's two-pass algorithm (paragraphs first, then
-sentences; 1-1, m-n, 1-0 and 0-1 beads) using the `{", ".join(encoders)}` sentence encoder, and every
-aligned pair was scored for translation divergence: Russian clauses with no English counterpart
-(`omitted_spans`) and English clauses with no Russian counterpart (`added_spans`).
+## Source corpora
 
-## Counts
+- corpus: `{corpus_name}`; licence field: `{license_}` (the texts keep the licence of their sources)
+- Russian sources: {_sources(docs, "ru")}
+- English sources: {_sources(docs, "en")}{url_line}
+
+## Method
+
+Made with the `align` toolkit (ru-en-align {__version__}). Documents were read paragraph by
+paragraph and split into sentences (rule-based, offline). Sentences were aligned with
+bertalign's two-pass algorithm — paragraphs first, then sentences — into 1-1, m-n, 1-0 and 0-1
+beads, using the `{", ".join(encoders)}` sentence encoder. Every bead was then scored for
+translation divergence: Russian text with no English counterpart (`omitted_spans`), English text
+with no Russian counterpart (`added_spans`), a `divergence_score` in [0, 1] (higher = more
+divergent) and a `divergence_label` ({", ".join(DIVERGENCE_LABELS)}). The scoring is
+reference-free: it sees only the Russian and the English.
+
+## Statistics
 
 - document pairs: {docs.num_rows}
 - Russian sentences: {n_ru}; English sentences: {n_en}
 - beads (rows of the `sentences` config): {sents.num_rows}
+- Russian characters with no English counterpart: {om_chars} of {ru_chars} ({om_chars / max(1, ru_chars):.1%})
+- English characters with no Russian counterpart: {ad_chars} of {en_chars} ({ad_chars / max(1, en_chars):.1%})
+- mean divergence score: {mean_score:.3f}
 
-| alignment type | beads |
-|---|---|
-{type_rows}
+{_table(("alignment type", "beads", "share"), type_rows)}
 
-| divergence label | beads |
-|---|---|
-{label_rows}
+{_table(("divergence label", "beads", "share"), label_rows)}
+
+{_table(("divergence score", "beads"), _score_bins(scores))}
+
+Per document (`omitted`: share of the Russian text missing from the English; `added`: share of
+the English text with no Russian counterpart):
+
+{_table(("doc_id", "ru sentences", "en sentences", "beads", "omitted", "added", "mean divergence"), doc_rows)}{more_docs}
 
 ## Configs and columns
 
 - `sentences` (default): one row per bead — `doc_id`, `bead_id`, `translation` (`ru`, `en`),
   `ru_sent_ids`, `en_sent_ids`, paragraph ids, `alignment_type` ("1-1", "2-1", "1-0", ...),
-  `similarity` (encoder cosine), `divergence_score` in [0, 1] (higher = more divergent),
-  `divergence_label` ({", ".join(DIVERGENCE_LABELS)}), `omitted_spans` / `added_spans`
-  (`text`, `start`, `end`: character offsets into that side of `translation`), document metadata.
-- `documents`: one row per document pair — metadata, full texts, counts, and the share of
-  Russian text with no English counterpart (`omitted_share`) and of English text with no Russian
-  counterpart (`added_share`).
+  `similarity` (encoder cosine), `divergence_score`, `divergence_label` (a ClassLabel),
+  `omitted_spans` / `added_spans` (`text`, `start`, `end`: character offsets into that side of
+  `translation`), document metadata (`ru_source`, `ru_date`, `ru_url`, `ru_title`, same for
+  `en_`) and `encoder`.
+- `documents`: one row per document pair — metadata, full texts, counts, the share of Russian
+  text with no English counterpart (`omitted_share`), of English text with no Russian
+  counterpart (`added_share`) and the mean divergence score.
 
 ## How to load
 
 ```python
 from datasets import load_dataset, load_from_disk
-beads = load_dataset("path/to/this/folder")["train"]              # sentences config
-docs = load_dataset("path/to/this/folder", "documents")["train"]
-both = load_from_disk("path/to/this/folder")                      # DatasetDict: sentences, documents
+
+beads = load_dataset("path/to/this/folder")["train"]              # config "sentences"
+docs = load_dataset("path/to/this/folder", "documents")["train"]  # config "documents"
+both = load_from_disk("path/to/this/folder")                      # DatasetDict (local folder only)
+label = beads.features["divergence_label"].int2str(beads[0]["divergence_label"])
 ```
+
+From the Hub, use the repository id instead of the path.
 
 ## Limitations
 
-Alignments and divergence spans are automatic and unverified; divergence scores come from a
-multilingual sentence encoder plus lexical anchors and can miss paraphrased omissions or flag
-free but faithful renderings. The texts keep the licence of their sources.
+- Alignments and divergence spans are automatic and unverified. The divergence scores come
+  from a multilingual sentence encoder plus lexical evidence: they can miss paraphrased or
+  partial omissions and can flag free but faithful renderings as divergent.
+- Sentence splitting is rule-based; unusual punctuation can merge or split sentences, which
+  shows up as m-n beads.
+- Paired documents are often not translations of each other but independent reports of the
+  same event: a divergence is a difference between the two texts, not necessarily a
+  translation error.
+- Scores are calibrated for Russian–English news text; other genres are untested.
+
+## Citation
+
+{_citation(corpus_name, docs)}
 """
+
+
+def dataset_card(
+    dd: DatasetDict,
+    corpus_name: str,
+    corpus_info: dict[str, str],
+    data_dir: Path | None = None,
+) -> str:
+    """The whole card as text: YAML metadata between ``---`` lines, then the prose."""
+    data = card_data(dd, corpus_name, corpus_info, data_dir)
+    card = DatasetCard(f"---\n{data.to_yaml()}\n---\n\n{card_body(dd, corpus_name, corpus_info)}")
+    return str(card)

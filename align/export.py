@@ -178,6 +178,28 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+@contextmanager
+def atomic_files(*paths: str | Path) -> Iterator[list[Path]]:
+    """Yield temporary paths beside ``paths``; they replace them only if the block succeeds.
+
+    A failure leaves the targets as they were (no half-written files, no temporaries).
+    """
+    targets = [Path(p).resolve() for p in paths]
+    tmps: list[Path] = []
+    try:
+        for t in targets:
+            t.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{t.name}.", suffix=".tmp", dir=t.parent)
+            os.close(fd)
+            tmps.append(Path(name))
+        yield tmps
+        for tmp, t in zip(tmps, targets, strict=True):
+            os.replace(tmp, t)
+    finally:
+        for tmp in tmps:
+            tmp.unlink(missing_ok=True)
+
+
 def write_dataset(
     aligned: Sequence[AlignedPair],
     out: str | Path,
@@ -186,7 +208,7 @@ def write_dataset(
     corpus_info: dict[str, str] | None = None,
 ) -> DatasetDict:
     """Write the dataset folder (parquet + Arrow + card) atomically; return the datasets."""
-    from align.card import dataset_card
+    from align.card import dataset_card, parquet_path
 
     dd = build_datasets(aligned)
     datasets.disable_progress_bars()
@@ -194,9 +216,11 @@ def write_dataset(
         with atomic_dir(out) as tmp:
             dd.save_to_disk(str(tmp))
             for split, ds in dd.items():
-                (tmp / "data" / split).mkdir(parents=True, exist_ok=True)
-                ds.to_parquet(str(tmp / "data" / split / "train-00000-of-00001.parquet"))
-            card = dataset_card(dd, corpus_name=corpus_name, corpus_info=corpus_info or {})
+                (tmp / parquet_path(split)).parent.mkdir(parents=True, exist_ok=True)
+                ds.to_parquet(str(tmp / parquet_path(split)))
+            card = dataset_card(
+                dd, corpus_name=corpus_name, corpus_info=corpus_info or {}, data_dir=tmp
+            )
             (tmp / "README.md").write_text(card, encoding="utf-8")
     finally:
         datasets.enable_progress_bars()

@@ -1,0 +1,85 @@
+"""Read an exported dataset folder back (what ``align run`` wrote) for the researcher tools.
+
+Every tool after export (report, TMX, text, MT evaluation, hub push) works from the folder
+alone, through the same ``datasets`` objects a user loads, never from in-memory pipeline state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from datasets import Dataset, DatasetDict, load_from_disk
+
+from align.errors import InputError
+
+SPLITS = ("sentences", "documents")
+REQUIRED_COLUMNS = (
+    "doc_id",
+    "bead_id",
+    "translation",
+    "alignment_type",
+    "divergence_score",
+    "divergence_label",
+    "omitted_spans",
+    "added_spans",
+)
+
+
+@dataclass(frozen=True)
+class Exported:
+    """An exported dataset: the two tables and the names of the divergence labels."""
+
+    path: Path
+    sentences: Dataset
+    documents: Dataset
+
+    @property
+    def label_names(self) -> list[str]:
+        return list(self.sentences.features["divergence_label"].names)
+
+    def label(self, row: dict) -> str:
+        return self.label_names[row["divergence_label"]]
+
+    def pairs(
+        self,
+        *,
+        max_divergence: float | None = None,
+        types: Collection[str] | None = None,
+    ) -> Iterator[dict]:
+        """Sentence rows with text on both sides, in row order (skips 1-0 and 0-1 beads).
+
+        Optional filters: keep beads with ``divergence_score <= max_divergence`` and whose
+        ``alignment_type`` is in ``types``. Unfiltered, this is the order of ``align
+        export-text`` and of the lines ``align mt-eval`` expects in a hypothesis file.
+        """
+        for row in self.sentences:
+            if not (row["translation"]["ru"].strip() and row["translation"]["en"].strip()):
+                continue
+            if max_divergence is not None and row["divergence_score"] > max_divergence + 1e-9:
+                continue
+            if types is not None and row["alignment_type"] not in types:
+                continue
+            yield row
+
+
+def load_exported(out: str | Path) -> Exported:
+    """Load ``OUT`` (``load_from_disk``); bad or missing folders raise :class:`InputError`."""
+    path = Path(out)
+    if not path.exists():
+        raise InputError(path, "does not exist (create it with `align run CORPUS --out OUT`)")
+    if not (path / "dataset_dict.json").is_file():
+        raise InputError(
+            path, "not an exported dataset folder (no dataset_dict.json; see `align run`)"
+        )
+    try:
+        dd = load_from_disk(str(path))
+    except Exception as err:  # datasets raises several types for a damaged folder
+        raise InputError(path, f"cannot load the dataset: {err}".splitlines()[0]) from err
+    if not isinstance(dd, DatasetDict) or any(s not in dd for s in SPLITS):
+        raise InputError(path, f"expected the splits {', '.join(SPLITS)}")
+    missing = [c for c in REQUIRED_COLUMNS if c not in dd["sentences"].column_names]
+    if missing:
+        raise InputError(path, f"sentences table lacks columns: {', '.join(missing)}")
+    return Exported(path=path, sentences=dd["sentences"], documents=dd["documents"])

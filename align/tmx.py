@@ -1,0 +1,100 @@
+"""TMX 1.4 export for translation-memory tools (Trados, memoQ, OmegaT, ...).
+
+One ``<tu>`` per bead with text on both sides (1-0 and 0-1 beads have nothing to pair and are
+left out), ``srclang="ru"``, one ``<tuv xml:lang="ru">`` and one ``<tuv xml:lang="en">``. The
+divergence travels as TMX properties (user-defined types start with ``x-``):
+
+* on the ``<tu>``: ``x-doc-id``, ``x-bead-id``, ``x-alignment-type``, ``x-similarity``,
+  ``x-divergence-score``, ``x-divergence-label``;
+* on the Russian ``<tuv>``: one ``x-omitted-span`` per omitted span (its text);
+* on the English ``<tuv>``: one ``x-added-span`` per added span.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Collection
+from pathlib import Path
+
+from align import __version__
+from align.export import atomic_files
+from align.exported import Exported
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry (control characters)."""
+    return _NOT_XML.sub("", text)
+
+
+def _prop(parent: ET.Element, type_: str, value: object) -> None:
+    ET.SubElement(parent, "prop", {"type": type_}).text = _clean(str(value))
+
+
+def build_tmx(
+    data: Exported,
+    *,
+    max_divergence: float | None = None,
+    types: Collection[str] | None = None,
+) -> tuple[str, int]:
+    """The TMX document as text, and the number of translation units in it."""
+    root = ET.Element("tmx", {"version": "1.4"})
+    header = ET.SubElement(
+        root,
+        "header",
+        {
+            "creationtool": "align",
+            "creationtoolversion": __version__,
+            "segtype": "sentence",
+            "o-tmf": "align-hf-dataset",
+            "adminlang": "en",
+            "srclang": "ru",
+            "datatype": "plaintext",
+        },
+    )
+    _prop(header, "x-corpus", data.path.name)
+    for enc in (
+        sorted(set(data.sentences["encoder"])) if "encoder" in data.sentences.column_names else []
+    ):
+        _prop(header, "x-encoder", enc)
+    body = ET.SubElement(root, "body")
+    n = 0
+    for row in data.pairs(max_divergence=max_divergence, types=types):
+        tu = ET.SubElement(body, "tu", {"tuid": f"{row['doc_id']}:{row['bead_id']}"})
+        _prop(tu, "x-doc-id", row["doc_id"])
+        _prop(tu, "x-bead-id", row["bead_id"])
+        _prop(tu, "x-alignment-type", row["alignment_type"])
+        if "similarity" in row:
+            _prop(tu, "x-similarity", f"{row['similarity']:.4f}")
+        _prop(tu, "x-divergence-score", f"{row['divergence_score']:.4f}")
+        _prop(tu, "x-divergence-label", data.label(row))
+        for lang, key, prop in (
+            ("ru", "omitted_spans", "x-omitted-span"),
+            ("en", "added_spans", "x-added-span"),
+        ):
+            tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
+            for span in row[key]:
+                _prop(tuv, prop, span["text"])
+            ET.SubElement(tuv, "seg").text = _clean(row["translation"][lang])
+        n += 1
+    ET.indent(root, space="  ")
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + DOCTYPE + "\n"
+    return text + ET.tostring(root, encoding="unicode") + "\n", n
+
+
+def write_tmx(
+    data: Exported,
+    out: str | Path,
+    *,
+    max_divergence: float | None = None,
+    types: Collection[str] | None = None,
+) -> int:
+    """Write the TMX file atomically; return the number of translation units."""
+    text, n = build_tmx(data, max_divergence=max_divergence, types=types)
+    with atomic_files(out) as (tmp,):
+        tmp.write_text(text, encoding="utf-8")
+    return n

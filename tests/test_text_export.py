@@ -1,0 +1,72 @@
+"""`align export-text`: line-aligned PREFIX.ru / PREFIX.en, filters, atomic writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from align.cli import main
+from align.export import atomic_files
+from align.exported import load_exported
+
+
+def _lines(path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_line_aligned_files(seed_run, tmp_path, capsys):
+    prefix = tmp_path / "txt" / "seed"
+    assert main(["export-text", str(seed_run.out), "--out", str(prefix)]) == 0
+    assert "line pairs written" in capsys.readouterr().out
+    data = load_exported(seed_run.out)
+    rows = [r for r in data.sentences if r["translation"]["ru"] and r["translation"]["en"]]
+    ru, en, ids = (_lines(prefix.with_suffix(s)) for s in (".ru", ".en", ".ids"))
+    assert len(ru) == len(en) == len(ids) == len(rows) == data.sentences.num_rows - 1
+    for r, a, b, i in zip(rows, ru, en, ids, strict=True):
+        assert a == " ".join(r["translation"]["ru"].split())
+        assert b == " ".join(r["translation"]["en"].split())
+        assert i == f"{r['doc_id']}\t{r['bead_id']}"
+
+
+def test_filters_on_divergence_and_type(seed_run, tmp_path):
+    prefix = tmp_path / "f"
+    args = ["export-text", str(seed_run.out), "--out", str(prefix)]
+    assert main([*args, "--max-divergence", "0.1", "--types", "1-1,2-1"]) == 0
+    data = load_exported(seed_run.out)
+    keep = [
+        f"{r['doc_id']}\t{r['bead_id']}"
+        for r in data.pairs()
+        if r["divergence_score"] <= 0.1 and r["alignment_type"] in {"1-1", "2-1"}
+    ]
+    assert _lines(prefix.with_suffix(".ids")) == keep
+    assert 0 < len(keep) < len(list(data.pairs()))
+    assert len(_lines(prefix.with_suffix(".ru"))) == len(_lines(prefix.with_suffix(".en")))
+
+
+@pytest.mark.parametrize("bad", [["--types", "one-one"], ["--max-divergence", "2"]])
+def test_bad_filter_arguments(seed_run, tmp_path, capsys, bad):
+    with pytest.raises(SystemExit) as exc:
+        main(["export-text", str(seed_run.out), "--out", str(tmp_path / "x"), *bad])
+    assert exc.value.code == 2
+    assert "expected" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def test_missing_dataset_one_line_error(tmp_path, capsys):
+    assert main(["export-text", str(tmp_path / "nope"), "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("align: error: ") and "does not exist" in err and err.count("\n") == 1
+    not_a_dataset = tmp_path / "plain"
+    not_a_dataset.mkdir()
+    assert main(["export-tmx", str(not_a_dataset), "--out", str(tmp_path / "x.tmx")]) == 2
+    assert "not an exported dataset folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain"]
+
+
+def test_atomic_files_leave_nothing_half_written(tmp_path):
+    old = tmp_path / "a.ru"
+    old.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_files(old, tmp_path / "a.en") as (ru, _en):
+        ru.write_text("new\n", encoding="utf-8")
+        raise RuntimeError("failed half-way")
+    assert old.read_text(encoding="utf-8") == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ru"]
