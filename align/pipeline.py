@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -130,9 +131,9 @@ def _worker_init() -> None:
     enc = _WORKER["encoder"]
     if hasattr(enc, "threads"):
         enc.threads = 1  # type: ignore[attr-defined]
-    import torch  # bertalign's top-k search; a single thread also keeps OpenMP fork-safe
-
-    torch.set_num_threads(1)
+    torch = sys.modules.get("torch")  # loaded by a sentence-transformers encoder
+    if torch is not None and hasattr(torch, "set_num_threads"):
+        torch.set_num_threads(1)  # one thread also keeps OpenMP fork-safe
 
 
 def default_jobs(n_docs: int) -> int:
