@@ -29,6 +29,7 @@ Encoder = import_bertalign().Encoder
 from bertalign.utils import yield_overlaps  # noqa: E402
 
 DEFAULT_ENCODER = "use-m3"
+MICRO_BATCH_TOKENS = 2048  # tokens per forward-pass batch of the USE encoder
 USE_ALIASES = ("use-m3", "use", "usem3")
 
 
@@ -181,20 +182,23 @@ class USEEncoder(TextEncoder):
         missing = list(dict.fromkeys(t for t in texts if t not in cache))
         if missing:
             b = self._backend
-            with b._threadpool(limits=self.threads, user_api="blas"):
-                tokenize = b.sp.encode
-                group: list[list[int]] = []
-                first = 0
-                n_tokens = 0
-                for i, text in enumerate([*missing, None]):
-                    ids = tokenize(text, out_type=int, add_bos=True, add_eos=True) if text else []
-                    if group and (text is None or n_tokens + len(ids) > 384):
+            tokenize = b.sp.encode
+            group: list[list[int]] = []
+            first = 0
+            n_tokens = 0
+            for i, text in enumerate([*missing, None]):
+                ids = tokenize(text, out_type=int, add_bos=True, add_eos=True) if text else []
+                if group and (text is None or n_tokens + len(ids) > MICRO_BATCH_TOKENS):
+                    # BLAS threads only for full micro-batches: on small GEMMs a second thread
+                    # costs more in hand-offs than it saves (~50x more on a busy machine)
+                    threads = self.threads if n_tokens >= MICRO_BATCH_TOKENS // 2 else 1
+                    with b._threadpool(limits=threads, user_api="blas"):
                         feats = self._batch_features(group)
-                        for k, g in enumerate(group):
-                            target[missing[first + k]] = (feats[k], len(g))
-                        group, n_tokens, first = [], 0, i
-                    group.append(ids)
-                    n_tokens += len(ids)
+                    for k, g in enumerate(group):
+                        target[missing[first + k]] = (feats[k], len(g))
+                    group, n_tokens, first = [], 0, i
+                group.append(ids)
+                n_tokens += len(ids)
         got = [cache[t] if t in cache else target[t] for t in texts]
         sums = np.stack([g[0] for g in got]) if texts else np.zeros((0, 3840))
         lens = np.array([g[1] for g in got], dtype=np.int64)
