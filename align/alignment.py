@@ -79,8 +79,11 @@ def paragraph_blocks(
     """Group paragraphs into blocks (ru paragraph ids, en paragraph ids) separated by hard cuts."""
     ru_paras = list(seg.pair.ru.paragraphs)
     en_paras = list(seg.pair.en.paragraphs)
+    whole = [(list(range(len(ru_paras))), list(range(len(en_paras))))]
     if not cfg.paragraphs or len(ru_paras) < 2 or len(en_paras) < 2:
-        return [(list(range(len(ru_paras))), list(range(len(en_paras))))]
+        return whole
+    if len(seg.ru) == len(ru_paras) and len(seg.en) == len(en_paras):
+        return whole  # one sentence per paragraph: the paragraph pass would be the sentence pass
     pcfg = AlignConfig(max_align=4, skip=cfg.skip, margin=cfg.margin, len_penalty=cfg.len_penalty)
     pbeads = bertalign_beads(ru_paras, en_paras, encoder, pcfg)
     confident = [
