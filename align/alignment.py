@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.encoders import TextEncoder
-from align.model import AlignedPair, Bead, SegmentedPair
+from align.model import AlignedPair, Bead, Lang, SegmentedPair, Sentence
 
 RawBead = tuple[list[int], list[int]]
 
@@ -73,6 +73,14 @@ def pair_similarity(encoder: TextEncoder, ru: str, en: str) -> float:
     return float(np.dot(v[0], v[1]))
 
 
+def _by_paragraph(seg: SegmentedPair, side: Lang) -> list[list[Sentence]]:
+    """The sentences of each paragraph of one side."""
+    out: list[list[Sentence]] = [[] for _ in seg.pair.side(side).paragraphs]
+    for s in seg.sents(side):
+        out[s.para].append(s)
+    return out
+
+
 def paragraph_blocks(
     seg: SegmentedPair, encoder: TextEncoder, cfg: AlignConfig
 ) -> list[tuple[list[int], list[int]]]:
@@ -84,6 +92,16 @@ def paragraph_blocks(
         return whole
     if len(seg.ru) == len(ru_paras) and len(seg.en) == len(en_paras):
         return whole  # one sentence per paragraph: the paragraph pass would be the sentence pass
+    # a paragraph's embedding is built from its sentences' (one encoder pass per sentence)
+    encoder.register_joined(
+        {
+            para.strip(): [s.text.strip() for s in sents]
+            for side in ("ru", "en")
+            for para, sents in zip(
+                seg.pair.side(side).paragraphs, _by_paragraph(seg, side), strict=True
+            )
+        }
+    )
     pcfg = AlignConfig(max_align=4, skip=cfg.skip, margin=cfg.margin, len_penalty=cfg.len_penalty)
     pbeads = bertalign_beads(ru_paras, en_paras, encoder, pcfg)
     confident = [

@@ -26,8 +26,11 @@ SCORE_BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 1.0)
 MAX_DOC_ROWS = 50  # per-document table in the card; the documents config has them all
 
 
-def parquet_path(config: str) -> str:
-    return f"data/{config}/train-00000-of-00001.parquet"
+def parquet_path(config: str, fingerprint: str) -> str:
+    """Where a config's parquet file goes. The name carries a hash of the export's content:
+    ``datasets.load_dataset(folder)`` caches by the card's ``data_files`` patterns, so a fixed
+    name would make it serve an earlier export of the same folder from its cache."""
+    return f"data/{config}/train-{fingerprint}.parquet"
 
 
 def _size_category(n: int) -> str:
@@ -54,6 +57,7 @@ def card_data(
     corpus_name: str,
     corpus_info: dict[str, str],
     data_dir: Path | None = None,
+    fingerprint: str = "00000-of-00001",
 ) -> DatasetCardData:
     """The card's YAML metadata; ``data_dir`` (the folder with ``data/``) adds file sizes."""
     data = DatasetCardData(
@@ -68,14 +72,14 @@ def card_data(
             {
                 "config_name": name,
                 **({"default": True} if name == "sentences" else {}),
-                "data_files": [{"split": "train", "path": f"data/{name}/*.parquet"}],
+                "data_files": [{"split": "train", "path": parquet_path(name, fingerprint)}],
             }
             for name in CONFIGS
         ],
     )
     infos = DatasetInfosDict()
     for name in CONFIGS:
-        parquet = data_dir / parquet_path(name) if data_dir else None
+        parquet = data_dir / parquet_path(name, fingerprint) if data_dir else None
         size = parquet.stat().st_size if parquet is not None and parquet.is_file() else None
         infos[name] = _info(dd[name], size)
     infos.to_dataset_card_data(data)
@@ -254,8 +258,9 @@ def dataset_card(
     corpus_name: str,
     corpus_info: dict[str, str],
     data_dir: Path | None = None,
+    fingerprint: str = "00000-of-00001",
 ) -> str:
     """The whole card as text: YAML metadata between ``---`` lines, then the prose."""
-    data = card_data(dd, corpus_name, corpus_info, data_dir)
+    data = card_data(dd, corpus_name, corpus_info, data_dir, fingerprint)
     card = DatasetCard(f"---\n{data.to_yaml()}\n---\n\n{card_body(dd, corpus_name, corpus_info)}")
     return str(card)

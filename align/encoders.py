@@ -75,6 +75,11 @@ class TextEncoder(Encoder):
         the pieces' features (:class:`USEEncoder`) do so without encoding the joined text."""
         return self.embed([" ".join(p) for p in parts])
 
+    def register_joined(self, joined: dict[str, list[str]]) -> None:
+        """Declare texts that are their pieces joined by spaces (a paragraph and its
+        sentences), so that an encoder that can (:class:`USEEncoder`) builds their features
+        from the pieces' instead of encoding them again. Others ignore it."""
+
     def clear_cache(self) -> None:
         """Forget cached embeddings (the pipeline calls it after each document)."""
         self._cache.clear()
@@ -119,6 +124,7 @@ class USEEncoder(TextEncoder):
         self.dim = 512
         self.exact_windows = exact_windows
         self._feat_cache: dict[str, tuple[NDArray[np.float32], int]] = {}
+        self._joined: dict[str, list[str]] = {}  # see register_joined
         # per-token tables (see _token_rows); row 0 is an all-zero sentinel for padding
         self._tok_table: NDArray[np.float32] | None = None
         self._tok_slot: NDArray[np.int64] | None = None
@@ -166,9 +172,14 @@ class USEEncoder(TextEncoder):
         vecs[[not p for p in parts]] = 0.0
         return vecs
 
+    def register_joined(self, joined: dict[str, list[str]]) -> None:
+        if not self.exact_windows:
+            self._joined.update((t, p) for t, p in joined.items() if p and [t] != p)
+
     def clear_cache(self) -> None:
         super().clear_cache()
         self._feat_cache.clear()
+        self._joined.clear()
 
     # ---- the two halves of the forward pass ----
     def feature_sums(
@@ -180,6 +191,18 @@ class USEEncoder(TextEncoder):
         cache = self._feat_cache
         target = cache if store else {}
         missing = list(dict.fromkeys(t for t in texts if t not in cache))
+        joined = [t for t in missing if t in self._joined]
+        if joined:  # features of joined texts from their pieces' features
+            missing = [t for t in missing if t not in self._joined]
+            parts = [self._joined[t] for t in joined]
+            pf, pl = self.feature_sums([x for p in parts for x in p])
+            d = pf.shape[1] // 3
+            k = 0
+            for t, p in zip(joined, parts, strict=True):
+                f = pf[k : k + len(p)]
+                feat = np.concatenate([f[:, :d].sum(axis=0), f[0, d : 2 * d], f[-1, 2 * d :]])
+                target[t] = (feat, int((pl[k : k + len(p)] - 2).sum()) + 2)
+                k += len(p)
         if missing:
             b = self._backend
             tokenize = b.sp.encode

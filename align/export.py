@@ -14,6 +14,7 @@ so a failed run never leaves a half-written ``OUT``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -215,11 +216,20 @@ def write_dataset(
     try:
         with atomic_dir(out) as tmp:
             dd.save_to_disk(str(tmp))
+            digest = hashlib.sha256()
             for split, ds in dd.items():
-                (tmp / parquet_path(split)).parent.mkdir(parents=True, exist_ok=True)
-                ds.to_parquet(str(tmp / parquet_path(split)))
+                ds.to_parquet(str(tmp / f"{split}.parquet"))
+                digest.update((tmp / f"{split}.parquet").read_bytes())
+            fingerprint = digest.hexdigest()[:16]
+            for split in dd:
+                (tmp / parquet_path(split, fingerprint)).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / f"{split}.parquet").rename(tmp / parquet_path(split, fingerprint))
             card = dataset_card(
-                dd, corpus_name=corpus_name, corpus_info=corpus_info or {}, data_dir=tmp
+                dd,
+                corpus_name=corpus_name,
+                corpus_info=corpus_info or {},
+                data_dir=tmp,
+                fingerprint=fingerprint,
             )
             (tmp / "README.md").write_text(card, encoding="utf-8")
     finally:

@@ -78,3 +78,20 @@ def test_dataset_card(seed_run):
     assert set(configs) == {"sentences", "documents"}
     assert configs["sentences"]["default"] is True
     assert "use-m3" in text and "How to load" in text
+
+
+def test_load_dataset_never_serves_an_earlier_export(tmp_path, seed_run):
+    """`datasets` caches a folder by its card's data_files: file names carry a content hash."""
+    import copy
+
+    from align.export import write_dataset
+
+    out = tmp_path / "again"
+    (a,) = seed_run.aligned
+    write_dataset([a], out)
+    first = load_dataset(str(out), cache_dir=str(tmp_path / "cache"))["train"]["similarity"]
+    b = copy.deepcopy(a)
+    b.beads[0].similarity = 0.123
+    write_dataset([b], out)
+    second = load_dataset(str(out), cache_dir=str(tmp_path / "cache"))["train"]["similarity"]
+    assert second[0] == pytest.approx(0.123) != first[0]
