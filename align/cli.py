@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from align import divcli
 from align.encoders import DEFAULT_ENCODER, EncoderLoadError
 from align.errors import AlignError
 
@@ -169,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", type=Path)
     p.add_argument("--out", type=Path, required=True, help="output folder (replaced atomically)")
     _align_args(p)
+
+    divcli.register(sub)
     return parser
 
 
