@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,6 +168,26 @@ def _insert(text: str, lang: str, piece: str, rng: random.Random) -> tuple[str, 
     return new + sep + after, span
 
 
+def _drop_clause(text: str, rng: random.Random) -> str | None:
+    """``text`` with one clause (not the first, 4+ words, at most half the words, no quotes
+    around it) removed; None when it has no such clause."""
+    cl = clauses(text, 3, "en")
+    n = len(text.split())
+    ok = [
+        c
+        for c in cl[1:]
+        if 4 <= len(c.text.split()) <= n // 2
+        and not re.search(r"[\"“”'‘’]", text[max(0, c.start - 2) : c.end + 2])
+    ]
+    if not ok:
+        return None
+    c = rng.choice(ok)
+    before, after = text[: c.start].rstrip(" ,;:-–—"), text[c.end :].lstrip(" ,;:")
+    if after and after[0] not in ".!?":
+        after = ", " + after if before else after
+    return (before + after).strip()
+
+
 def build_ntrex_bench(folder: str | Path, split: str, n_pairs: int = 200) -> list[ClauseItem]:
     """Deterministic clause benchmark: per sampled pair a clean copy and one perturbed copy."""
     _check_split(split)
@@ -186,13 +207,10 @@ def build_ntrex_bench(folder: str | Path, split: str, n_pairs: int = 200) -> lis
         kind = kinds[k % 3]
         items.append(ClauseItem(ids[i], i, "clean", ru[i], en[i], None))
         if kind == "drop":
-            cl = clauses(en[i], 3, "en")
-            if len(cl) < 2:
+            text = _drop_clause(en[i], rng)
+            if text is None:
                 kind = "addition"
             else:
-                c = rng.choice(cl)
-                text = (en[i][: c.start] + en[i][c.end :]).replace(" ,", ",")
-                text = " ".join(text.split()).strip(" ,")
                 items.append(ClauseItem(ids[i], i, "drop", ru[i], text, None))
                 continue
         lang = "en" if kind == "addition" else "ru"

@@ -2,7 +2,7 @@
 
     python scripts/fit_divergence.py [--n-pairs 200]
 
-1. Clause thresholds (``clause_sim``, ``clause_gain``): grid search on the NTREX clause
+1. Clause thresholds (``clause_sim``, ``clause_gain``, ``clause_word_gain``): grid search on the NTREX clause
    benchmark (dev documents) maximising mean detection F1 + mean span F1 − false-alarm rate.
 2. Score weights: an L2-regularised logistic regression over :data:`FEATURES` with
    DEMETR-ru dev (mt = 0, perturbed = 1) and NTREX dev (clean = 0, perturbed = 1) as data.
@@ -33,6 +33,7 @@ def main() -> int:
     cfg = fit(get_encoder(args.encoder), n_pairs=args.n_pairs)
     print(f"clause_sim = {cfg.clause_sim}")
     print(f"clause_gain = {cfg.clause_gain}")
+    print(f"clause_word_gain = {cfg.clause_word_gain}")
     print(f"LOG_LEN_RATIO_MEAN = {cfg.len_mean:.4f}")
     print(f"FITTED_WEIGHTS = ({', '.join(f'{w:.3f}' for w in cfg.weights)})")
     print(f"FITTED_BIAS = {cfg.bias:.3f}")
