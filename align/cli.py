@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from align import workflow_cli
+from align import divcli, workflow_cli
 from align.encoders import DEFAULT_ENCODER, EncoderLoadError
 from align.errors import AlignError
 
@@ -189,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="output folder (replaced atomically)")
     _align_args(p)
     workflow_cli.register(sub)
+    divcli.register(sub)
     return parser
 
 

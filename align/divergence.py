@@ -1,102 +1,118 @@
 """Stage 4 — divergence scoring: what the English left out of a bead, and what it added.
 
-Each side of a bead is split into clauses (:func:`clauses`); every clause is embedded and
-compared with the clauses of the other side (single clauses and runs of up to three). A clause
-whose best match stays below ``DivergenceConfig.clause_threshold`` and whose cross-script
-anchors (numbers, Latin-script tokens) are not found on the other side is reported as an
-omitted (Russian) or added (English) span, with character offsets into the bead's text.
+Reference-free: only the Russian and the English are used.
 
-1-0 beads are omissions of the whole Russian text, 0-1 beads additions of the whole English.
+Per bead (both sides non-empty):
+
+1. Both sides are split into clauses (:mod:`align.clauses`, offsets kept).
+2. Every text needed for the whole document — the bead sides, their clauses, runs of 2–3
+   consecutive clauses, each side with one clause left out — is embedded in ONE
+   ``encoder.embed`` call; each side with one word left out (``use_words``) is built from token
+   features in one more batched call (:func:`word_deletion_vectors`); comparisons are numpy.
+3. A Russian clause is *omitted* when its best cosine against the English (any clause, run of
+   clauses or the whole side) stays below ``clause_sim`` AND leaving it out of the Russian
+   raises the bead's cosine by more than ``clause_gain`` (``use_deletion``), or when leaving
+   out its words one at a time raises the cosine by more than ``clause_word_gain`` in total
+   (``use_words``; catches a missing part of a long clause), unless its
+   cross-script anchors (numbers, Latin-script tokens, transliterated names) are all found in
+   the English (``use_anchors``). English clauses are *added* by the same test the other way.
+4. ``divergence_score`` is a logistic model (weights fitted on the dev portions of the two
+   benchmarks by ``scripts/fit_divergence.py``) over: 1 − cosine, the clause evidence, the
+   cosine gains from leaving out single words on each side (``use_words``), the length
+   ratio's deviation in each direction, and chrF between the script-independent material of
+   the two sides (numbers, Latin tokens, transliterated capitalised words; ``use_anchor_chrf``).
+
+1-0 beads are omissions of the whole Russian text, 0-1 beads additions of the whole English
+(score 1.0). The label follows the spans: omission / addition / omission+addition / equivalent.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+from numpy.typing import NDArray
+from sacrebleu.metrics import CHRF
 
+from align.clauses import clauses, words
 from align.encoders import TextEncoder
-from align.model import AlignedPair, Bead, DivergenceLabel, Span
+from align.model import AlignedPair, DivergenceLabel, Span
+from align.translit import is_cyrillic, name_similarity, translit
 
-# Clause boundaries: punctuation (not inside numbers such as 1,000 or 1:00) and spaced dashes.
-_CLAUSE_BREAK = re.compile(r"\s*(?:[;()\[\]«»\"“”„]|[,:](?!\d)|\s[-–—]\s)\s*")
-_WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
-_LATIN_TOKEN = re.compile(r"\b[A-Za-z][A-Za-z0-9+\-]*\b")
+_LATIN = re.compile(r"\b[A-Za-z][A-Za-z0-9+\-]*\b")
+_CAP_RU = re.compile(r"(?<![.!?]\s)(?<!^)\b[А-ЯЁ][а-яё]{2,}")
+_CAP_EN = re.compile(r"\b[A-Z][a-z]{2,}")
+_CHRF = CHRF()
+
+FEATURES = (
+    "one_minus_cos",
+    "omit_clause",
+    "add_clause",
+    "omit_word_gain",
+    "add_word_gain",
+    "omit_word_sum",
+    "add_word_sum",
+    "len_short",
+    "len_long",
+    "anchor_omit",
+    "anchor_add",
+)
+
+# Fitted on the dev portions (DEMETR-ru ids divisible by 5; NTREX clause benchmark, first 40%
+# of documents) by scripts/fit_divergence.py; printed there, pasted here.
+FITTED_WEIGHTS: tuple[float, ...] = (
+    2.464,
+    1.415,
+    0.38,
+    0.0,
+    0.0,
+    8.204,
+    2.715,
+    0.402,
+    1.44,
+    0.362,
+    0.0,
+)
+FITTED_BIAS: float = -1.85
+LOG_LEN_RATIO_MEAN: float = 0.1076  # mean log((en words + 1) / (ru words + 1)), fitted on dev
 
 
 @dataclass(frozen=True)
 class DivergenceConfig:
-    """Thresholds of the clause matcher."""
+    """Thresholds, weights and signal switches (switches are for ablations)."""
 
-    clause_threshold: float = 0.40
+    clause_sim: float = 0.35
+    clause_gain: float = 0.04
+    clause_word_gain: float = math.inf  # summed word-deletion gains that flag a clause alone
     min_clause_words: int = 3
     max_window: int = 3
+    name_match: float = 0.8
+    use_deletion: bool = True
+    use_anchors: bool = True
+    use_words: bool = True
+    use_anchor_chrf: bool = True
+    weights: tuple[float, ...] = FITTED_WEIGHTS
+    bias: float = FITTED_BIAS
+    len_mean: float = LOG_LEN_RATIO_MEAN
 
 
-def clauses(text: str, min_words: int = 3) -> list[Span]:
-    """Split text into clause-like spans at punctuation and dashes.
+@dataclass
+class TextScore:
+    """The divergence of one Russian/English text pair."""
 
-    Fragments shorter than ``min_words`` words are merged into their neighbour so that
-    every span carries enough content to be matched.
-    """
-    pieces: list[Span] = []
-    pos = 0
-    for m in _CLAUSE_BREAK.finditer(text):
-        if m.start() > pos:
-            pieces.append(Span(text[pos : m.start()], pos, m.start()))
-        pos = m.end()
-    if pos < len(text):
-        pieces.append(Span(text[pos:], pos, len(text)))
-    pieces = [p for p in pieces if _WORD.search(p.text)]
-    merged: list[Span] = []
-    for p in pieces:
-        if merged and (
-            len(_WORD.findall(p.text)) < min_words
-            or len(_WORD.findall(merged[-1].text)) < min_words
-        ):
-            last = merged[-1]
-            merged[-1] = Span(text[last.start : p.end], last.start, p.end)
-        else:
-            merged.append(p)
-    return merged
+    similarity: float
+    score: float
+    label: DivergenceLabel
+    omitted: list[Span] = field(default_factory=list)
+    added: list[Span] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
 
 
-def _anchors(text: str) -> set[str]:
-    return set(_NUMBER.findall(text)) | {t.lower() for t in _LATIN_TOKEN.findall(text)}
-
-
-def _windows(spans: list[Span], text: str, size: int) -> list[str]:
-    out = []
-    for n in range(1, size + 1):
-        for i in range(len(spans) - n + 1):
-            out.append(text[spans[i].start : spans[i + n - 1].end])
-    return out
-
-
-def unmatched_clauses(
-    src_text: str, tgt_text: str, encoder: TextEncoder, cfg: DivergenceConfig
-) -> list[Span]:
-    """Clauses of ``src_text`` with no counterpart in ``tgt_text``."""
-    src = clauses(src_text, cfg.min_clause_words)
-    tgt = clauses(tgt_text, cfg.min_clause_words)
-    if not src:
-        return []
-    if not tgt:
-        return src
-    tgt_windows = [*_windows(tgt, tgt_text, cfg.max_window), tgt_text]
-    sims = encoder.embed([s.text for s in src]) @ encoder.embed(tgt_windows).T
-    tgt_anchors = _anchors(tgt_text)
-    out = []
-    for span, row in zip(src, sims, strict=True):
-        anchors = _anchors(span.text)
-        if float(row.max()) < cfg.clause_threshold and not (anchors and anchors <= tgt_anchors):
-            out.append(span)
-    return out
-
-
-def label_for(omitted: list[Span], added: list[Span]) -> DivergenceLabel:
+def label_for(omitted: Sequence[Span], added: Sequence[Span]) -> DivergenceLabel:
     if omitted and added:
         return "omission+addition"
     if omitted:
@@ -106,30 +122,363 @@ def label_for(omitted: list[Span], added: list[Span]) -> DivergenceLabel:
     return "equivalent"
 
 
-def score_bead(bead: Bead, ru: str, en: str, encoder: TextEncoder, cfg: DivergenceConfig) -> None:
-    """Fill the divergence fields of one bead in place."""
-    if not en:
-        bead.omitted_spans, bead.added_spans = [Span(ru, 0, len(ru))], []
-    elif not ru:
-        bead.omitted_spans, bead.added_spans = [], [Span(en, 0, len(en))]
+# ---------------------------------------------------------------- cross-script anchors
+def anchors(text: str, lang: str) -> tuple[set[str], list[str]]:
+    """Numbers and Latin tokens (compared as strings) and name candidates (capitalised words)."""
+    exact = set(_NUMBER.findall(text)) | {t.lower() for t in _LATIN.findall(text)}
+    names = _CAP_RU.findall(text) if lang == "ru" else []
+    return exact, names
+
+
+def _anchors_found(
+    text: str, lang: str, other: str, other_exact: set[str], other_words: list[str], cfg
+) -> bool | None:
+    """True when all anchors of ``text`` occur in the other side; None when it has none."""
+    exact, names = anchors(text, lang)
+    if lang == "en":  # English capitalised words must match a Russian word by transliteration
+        names = [w for w in _CAP_EN.findall(text) if w.lower() not in other_exact]
+        names = [w for w in names if w.lower() not in _EN_FUNCTION]
+    if not exact and not names:
+        return None
+    if not exact <= other_exact:
+        return False
+    for n in names:
+        if lang == "ru":
+            ok = any(name_similarity(n, w) >= cfg.name_match for w in other_words)
+        else:
+            ok = any(name_similarity(w, n) >= cfg.name_match for w in other_words if is_cyrillic(w))
+        if not ok:
+            return False
+    return True
+
+
+_EN_FUNCTION = frozenset(
+    [
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "then",
+        "they",
+        "their",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "with",
+        "after",
+        "before",
+        "also",
+        "and",
+        "but",
+        "for",
+        "from",
+        "have",
+        "has",
+        "had",
+        "his",
+        "her",
+        "its",
+        "our",
+        "not",
+        "one",
+        "two",
+        "three",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+
+def anchor_string(text: str, lang: str) -> str:
+    """Script-independent material of a text: numbers, Latin tokens, romanised capitalised words."""
+    exact, names = anchors(text, lang)
+    toks = sorted(exact)
+    if lang == "ru":
+        toks += sorted(translit(n).lower() for n in names)
     else:
-        bead.omitted_spans = unmatched_clauses(ru, en, encoder, cfg)
-        bead.added_spans = unmatched_clauses(en, ru, encoder, cfg)
-    om_share = sum(s.end - s.start for s in bead.omitted_spans) / max(1, len(ru)) if ru else 0.0
-    add_share = sum(s.end - s.start for s in bead.added_spans) / max(1, len(en)) if en else 0.0
-    sim_part = float(np.clip((0.75 - bead.similarity) / 0.75, 0.0, 1.0)) if ru and en else 1.0
-    bead.divergence_score = round(max(om_share, add_share, sim_part), 4)
-    bead.divergence_label = label_for(bead.omitted_spans, bead.added_spans)
+        toks += sorted(w.lower() for w in _CAP_EN.findall(text) if w.lower() not in _EN_FUNCTION)
+    return " ".join(toks)
+
+
+def _chrf(hyp: str, ref: str) -> float:
+    if not hyp and not ref:
+        return 1.0
+    if not hyp or not ref:
+        return 0.0
+    return _CHRF.sentence_score(hyp, [ref]).score / 100.0
+
+
+# ---------------------------------------------------------------- text plans
+def _drop(text: str, span: Span) -> str:
+    return (text[: span.start] + " " + text[span.end :]).strip()
+
+
+@dataclass
+class _Side:
+    text: str
+    lang: str
+    clauses: list[Span]
+    windows: list[str]  # clause runs of 1..max_window
+    loo_clause: list[str]  # text without clause i (empty list when a single clause)
+
+
+def _plan(text: str, lang: str, cfg: DivergenceConfig) -> _Side:
+    cl = clauses(text, cfg.min_clause_words, lang) or [Span(text, 0, len(text))]
+    wins = [
+        text[cl[i].start : cl[i + n - 1].end]
+        for n in range(1, cfg.max_window + 1)
+        for i in range(len(cl) - n + 1)
+    ]
+    loo_c = [_drop(text, c) for c in cl] if (cfg.use_deletion and len(cl) > 1) else []
+    return _Side(text, lang, cl, wins, loo_c)
+
+
+class _Emb:
+    """Row lookup into one batched embedding matrix."""
+
+    def __init__(self, encoder: TextEncoder, texts: list[str]) -> None:
+        uniq = list(dict.fromkeys(texts))
+        self.index = {t: i for i, t in enumerate(uniq)}
+        self.mat: NDArray[np.float32] = encoder.embed(uniq) if uniq else np.zeros((0, 1))
+
+    def __call__(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        return self.mat[[self.index[t] for t in texts]]
+
+
+def _side_texts(s: _Side) -> list[str]:
+    return [s.text, *s.windows, *s.loo_clause]
+
+
+def _clause_word_gains(side: _Side, gains: NDArray) -> NDArray[np.float64]:
+    """Per clause: the summed positive word-deletion gains of the words inside it."""
+    out = np.zeros(len(side.clauses))
+    if not len(gains):
+        return out
+    starts = np.array([w.start for w in words(side.text)])
+    pos = np.clip(gains, 0.0, None)
+    for i, c in enumerate(side.clauses):
+        out[i] = pos[(starts >= c.start) & (starts < c.end)].sum()
+    return out
+
+
+def _unmatched(
+    src: _Side,
+    tgt: _Side,
+    emb: _Emb,
+    cos: float,
+    cfg: DivergenceConfig,
+    word_gains: NDArray | None = None,
+) -> tuple[list[Span], float]:
+    """Clauses of ``src`` with no counterpart in ``tgt`` and the strongest clause evidence."""
+    tgt_vecs = emb([*tgt.windows, tgt.text])
+    tgt_vec = emb([tgt.text])[0]
+    n = len(src.clauses)
+    best = (emb(src.windows[:n]) @ tgt_vecs.T).max(axis=1)
+    if src.loo_clause:
+        gain = emb(src.loo_clause) @ tgt_vec - cos
+    else:
+        gain = np.full(n, 1.0 - cos)  # one clause: leaving it out leaves nothing
+    # evidence per clause: how far below the similarity threshold, and the deletion gain
+    ev = (cfg.clause_sim - best) + (gain - cfg.clause_gain if cfg.use_deletion else 0.0)
+    flagged = best < cfg.clause_sim
+    if cfg.use_deletion:
+        flagged &= gain > cfg.clause_gain
+    if word_gains is not None and len(word_gains):
+        flagged |= _clause_word_gains(src, word_gains) > cfg.clause_word_gain
+    out: list[Span] = []
+    if flagged.any():
+        tgt_exact, _ = anchors(tgt.text, tgt.lang)
+        tgt_words = [w.text for w in words(tgt.text)]
+        for i in np.flatnonzero(flagged):
+            c = src.clauses[int(i)]
+            if cfg.use_anchors and _anchors_found(
+                c.text, src.lang, tgt.text, tgt_exact, tgt_words, cfg
+            ):
+                ev[i] = min(ev[i], 0.0)
+                continue
+            out.append(c)
+    return out, float(ev.max())
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def word_deletion_vectors(encoder: TextEncoder, texts: Sequence[str]) -> list[NDArray[np.float32]]:
+    """Per text: the embeddings of the text with each of its words left out (rows in word order).
+
+    With the USE encoder (a sum of token features followed by a small head) a word is left out
+    by subtracting the features of the word encoded alone from the text's feature sum, so all
+    variants of all texts cost one feature pass over the distinct words (cached) and one batched
+    head call. This ignores the n-grams that straddle the word's edges: an approximation of
+    re-encoding the shortened string, which other encoders do (one batched ``embed`` call).
+    """
+    toks = [[w.text for w in words(t)] for t in texts]
+    if hasattr(encoder, "feature_sums") and hasattr(encoder, "head"):
+        vocab = list(dict.fromkeys(w for ws in toks for w in ws))
+        uniq = list(dict.fromkeys(texts))
+        feats, lens = encoder.feature_sums([*uniq, *vocab])
+        d = feats.shape[1] // 3
+        row = {t: i for i, t in enumerate([*uniq, *vocab])}
+        full = feats[:, :d] + feats[:, d : 2 * d] + feats[:, 2 * d :]
+        sums: list[NDArray[np.float32]] = []
+        nlen: list[NDArray[np.int64]] = []
+        for t, ws in zip(texts, toks, strict=True):
+            if not ws:
+                continue
+            ti = row[t]
+            wi = np.array([row[w] for w in ws])
+            sums.append(full[ti][None, :] - feats[wi, :d])
+            nlen.append(np.maximum(lens[ti] - (lens[wi] - 2), 2))
+        if not sums:
+            return [np.zeros((0, encoder.dim), dtype=np.float32) for _ in texts]
+        vecs = encoder.head(np.vstack(sums).astype(np.float32), np.concatenate(nlen))
+    else:
+        variants = [
+            _drop(t, w) or t for t, ws in zip(texts, toks, strict=True) for w in words(t) if ws
+        ]
+        vecs = encoder.embed(variants) if variants else np.zeros((0, encoder.dim))
+    out: list[NDArray[np.float32]] = []
+    pos = 0
+    for ws in toks:
+        out.append(vecs[pos : pos + len(ws)])
+        pos += len(ws)
+    return out
+
+
+def score_texts(
+    pairs: Sequence[tuple[str, str]],
+    encoder: TextEncoder,
+    cfg: DivergenceConfig | None = None,
+) -> list[TextScore]:
+    """Score Russian/English text pairs (all texts embedded in one batched call)."""
+    cfg = cfg or DivergenceConfig()
+    plans: list[tuple[_Side, _Side] | None] = []
+    texts: list[str] = []
+    for ru, en in pairs:
+        if not ru.strip() or not en.strip():
+            plans.append(None)
+            continue
+        r, e = _plan(ru, "ru", cfg), _plan(en, "en", cfg)
+        plans.append((r, e))
+        texts += _side_texts(r) + _side_texts(e)
+    emb = _Emb(encoder, texts)
+    both = [(ru, en) for (ru, en), p in zip(pairs, plans, strict=True) if p is not None]
+    loo = (
+        word_deletion_vectors(encoder, [t for pair in both for t in pair]) if cfg.use_words else []
+    )
+    out: list[TextScore] = []
+    k = 0
+    for (ru, en), plan in zip(pairs, plans, strict=True):
+        if plan is None:
+            if ru.strip():
+                sp = [Span(ru, 0, len(ru))]
+                out.append(TextScore(0.0, 1.0, "omission", omitted=sp))
+            elif en.strip():
+                out.append(TextScore(0.0, 1.0, "addition", added=[Span(en, 0, len(en))]))
+            else:
+                out.append(TextScore(0.0, 0.0, "equivalent"))
+            continue
+        r, e = plan
+        ru_vec, en_vec = emb([ru])[0], emb([en])[0]
+        cos = float(ru_vec @ en_vec)
+        gains = (np.zeros(0), np.zeros(0))
+        if cfg.use_words:
+            gains = (loo[2 * k] @ en_vec - cos, loo[2 * k + 1] @ ru_vec - cos)
+        k += 1
+        omitted, ev_om = _unmatched(r, e, emb, cos, cfg, gains[0])
+        added, ev_ad = _unmatched(e, r, emb, cos, cfg, gains[1])
+        feats = features_of(ru, en, cos, ev_om, ev_ad, gains, cfg)
+        z = cfg.bias + sum(w * feats[n] for w, n in zip(cfg.weights, FEATURES, strict=True))
+        score = round(_sigmoid(z), 6)
+        out.append(
+            TextScore(round(cos, 4), score, label_for(omitted, added), omitted, added, feats)
+        )
+    return out
+
+
+def features_of(
+    ru: str,
+    en: str,
+    cos: float,
+    ev_om: float,
+    ev_ad: float,
+    gains: tuple[NDArray, NDArray],
+    cfg: DivergenceConfig,
+) -> dict[str, float]:
+    """The bead-level features of the logistic score (switched-off signals are 0).
+
+    ``gains``: per Russian word, per English word, how much leaving it out raises the cosine
+    of the two sides (a word with no counterpart on the other side raises it).
+    """
+    lr = math.log((len(words(en)) + 1) / (len(words(ru)) + 1)) - cfg.len_mean
+    g_om, g_ad = gains
+    f = {
+        "one_minus_cos": 1.0 - cos,
+        "omit_clause": ev_om,
+        "add_clause": ev_ad,
+        "omit_word_gain": max(0.0, float(g_om.max())) if len(g_om) else 0.0,
+        "add_word_gain": max(0.0, float(g_ad.max())) if len(g_ad) else 0.0,
+        "omit_word_sum": float(np.clip(g_om, 0, None).sum()),
+        "add_word_sum": float(np.clip(g_ad, 0, None).sum()),
+        "len_short": max(0.0, -lr),
+        "len_long": max(0.0, lr),
+        "anchor_omit": 0.0,
+        "anchor_add": 0.0,
+    }
+    if cfg.use_anchor_chrf:
+        ra, ea = anchor_string(ru, "ru"), anchor_string(en, "en")
+        if ra or ea:
+            f["anchor_omit"] = 1.0 - _chrf(ea, ra)  # chrF is recall-weighted: ru material missing
+            f["anchor_add"] = 1.0 - _chrf(ra, ea)
+    return f
 
 
 def score_pair(
     aligned: AlignedPair, encoder: TextEncoder, cfg: DivergenceConfig | None = None
 ) -> AlignedPair:
     """Score every bead of an aligned pair (in place; returns it for chaining)."""
-    cfg = cfg or DivergenceConfig()
-    for bead in aligned.beads:
-        score_bead(bead, aligned.text(bead, "ru"), aligned.text(bead, "en"), encoder, cfg)
+    pairs = [(aligned.text(b, "ru"), aligned.text(b, "en")) for b in aligned.beads]
+    for bead, res in zip(aligned.beads, score_texts(pairs, encoder, cfg), strict=True):
+        bead.omitted_spans, bead.added_spans = res.omitted, res.added
+        bead.divergence_score = res.score
+        bead.divergence_label = res.label
+        if bead.ru_ids and bead.en_ids and not bead.similarity:
+            bead.similarity = res.similarity
     return aligned
+
+
+def ablation_configs(base: DivergenceConfig | None = None) -> dict[str, DivergenceConfig]:
+    """The configurations the ablation table reports: all signals, then each one switched off."""
+    base = base or DivergenceConfig()
+    return {
+        "full": base,
+        "-deletion": replace(base, use_deletion=False),
+        "-anchors": replace(base, use_anchors=False),
+        "-words": replace(base, use_words=False),
+        "-anchor_chrf": replace(base, use_anchor_chrf=False),
+    }
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# load_dataset(folder) caches by the card's relative data_files, not by content: a fresh cache per
+# test session, so a re-exported folder is never answered from an older run's cache
+os.environ.setdefault("HF_DATASETS_CACHE", tempfile.mkdtemp(prefix="align-hf-datasets-"))
 
 import pytest
 

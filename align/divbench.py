@@ -1,0 +1,344 @@
+"""Divergence benchmarks: DEMETR-ru ranking and a clause benchmark derived from NTREX en-ru.
+
+Fixed dev/test split (thresholds and weights are fitted on dev only):
+
+* DEMETR-ru: rows with ``pert_check: true``; dev = ids divisible by 5, test = the rest.
+* NTREX: documents in file order (``DOCUMENT_IDS.tsv``); dev = the first 40% of documents,
+  test = the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from align.clauses import clauses
+from align.divergence import DivergenceConfig, TextScore, score_texts
+from align.encoders import TextEncoder
+from align.errors import InputError
+from align.model import Span
+
+DEMETR_SETS = {
+    "addition": "critical_id6_addition",
+    "pp_removed": "major_id5_pp_removed",
+    "subj_removed": "critical_id24_subj_removed",
+}
+SPLITS = ("dev", "test")
+NTREX_DEV_SHARE = 0.4
+SEED = 20251121
+
+
+def shared_data() -> Path:
+    """``$ALIGN_SHARED_DATA`` or ``<repo>/../shared/data``."""
+    env = os.environ.get("ALIGN_SHARED_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def _check_split(split: str) -> None:
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
+
+
+# ---------------------------------------------------------------- DEMETR
+@dataclass(frozen=True)
+class DemetrItem:
+    id: int
+    set: str
+    src: str
+    mt: str
+    pert: str
+
+
+def load_demetr(folder: str | Path, split: str) -> list[DemetrItem]:
+    _check_split(split)
+    folder = Path(folder)
+    items: list[DemetrItem] = []
+    for name, stem in DEMETR_SETS.items():
+        path = folder / f"{stem}.jsonl"
+        if not path.is_file():
+            raise InputError(path, "DEMETR file not found")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not row["pert_check"]:
+                    continue
+                if (row["id"] % 5 == 0) != (split == "dev"):
+                    continue
+                items.append(
+                    DemetrItem(row["id"], name, row["src_sent"], row["mt_sent"], row["pert_sent"])
+                )
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                raise InputError(path, f"line {n}: not a DEMETR row ({err})") from None
+    return items
+
+
+def demetr_results(
+    items: Sequence[DemetrItem], encoder: TextEncoder, cfg: DivergenceConfig | None = None
+) -> tuple[list[TextScore], list[TextScore]]:
+    """Scores of (src, mt) and (src, pert) for each item."""
+    res = score_texts(
+        [(it.src, it.mt) for it in items] + [(it.src, it.pert) for it in items], encoder, cfg
+    )
+    return res[: len(items)], res[len(items) :]
+
+
+def auc(neg: Sequence[float], pos: Sequence[float]) -> float:
+    """Probability that a positive scores above a negative (ties count half)."""
+    n, p = np.asarray(neg, dtype=float), np.asarray(pos, dtype=float)
+    if not len(n) or not len(p):
+        return float("nan")
+    gt = (p[:, None] > n[None, :]).mean()
+    eq = (p[:, None] == n[None, :]).mean()
+    return float(gt + 0.5 * eq)
+
+
+def demetr_metrics(
+    items: Sequence[DemetrItem], mt: Sequence[TextScore], pert: Sequence[TextScore]
+) -> dict[str, dict[str, float]]:
+    """Per set: ranking accuracy (mt strictly less divergent than pert), detection AUC, n."""
+    out: dict[str, dict[str, float]] = {}
+    for name in DEMETR_SETS:
+        idx = [i for i, it in enumerate(items) if it.set == name]
+        m = [mt[i].score for i in idx]
+        p = [pert[i].score for i in idx]
+        out[name] = {
+            "n": len(idx),
+            "ranking_acc": float(np.mean([a < b for a, b in zip(m, p, strict=True)]))
+            if idx
+            else float("nan"),
+            "auc": auc(m, p),
+        }
+    return out
+
+
+# ---------------------------------------------------------------- NTREX clause benchmark
+@dataclass(frozen=True)
+class ClauseItem:
+    """A Russian/English pair; ``kind`` is clean, addition, omission or drop.
+
+    addition: an English clause from another document inserted into the English (gold span in
+    ``en``); omission: a Russian clause from another document inserted into the Russian, i.e.
+    the English lacks it (gold span in ``ru``); drop: one clause removed from the English (the
+    Russian counterpart is not marked, so it counts for detection only; ``gold`` is None).
+    """
+
+    doc: str
+    line: int
+    kind: str
+    ru: str
+    en: str
+    gold: Span | None
+
+
+def _ntrex(folder: Path) -> tuple[list[str], list[str], list[str]]:
+    paths = [
+        folder / "newstest2019-ref.rus.txt",
+        folder / "newstest2019-src.eng.txt",
+        folder / "DOCUMENT_IDS.tsv",
+    ]
+    for p in paths:
+        if not p.is_file():
+            raise InputError(p, "NTREX file not found")
+    ru, en, ids = (p.read_text(encoding="utf-8").splitlines() for p in paths)
+    if not len(ru) == len(en) == len(ids):
+        raise InputError(folder, "NTREX files differ in line count")
+    return ru, en, ids
+
+
+def _insert(text: str, lang: str, piece: str, rng: random.Random) -> tuple[str, Span]:
+    """Insert ``piece`` as a clause at a clause boundary of ``text``; return text and span."""
+    cl = clauses(text, 3, lang)
+    bounds = [c.end for c in cl]  # insert after a clause
+    at = rng.choice(bounds)
+    if piece[:1].isupper() and piece[1:2].islower():
+        piece = piece[0].lower() + piece[1:]
+    before, after = text[:at], text[at:]
+    new = f"{before}, {piece}"
+    span = Span(piece, len(before) + 2, len(before) + 2 + len(piece))
+    sep = "" if not after or after[0] in ",.;:!?" else ","
+    return new + sep + after, span
+
+
+def _drop_clause(text: str, rng: random.Random) -> str | None:
+    """``text`` with one clause (not the first, 4+ words, at most half the words, no quotes
+    around it) removed; None when it has no such clause."""
+    cl = clauses(text, 3, "en")
+    n = len(text.split())
+    ok = [
+        c
+        for c in cl[1:]
+        if 4 <= len(c.text.split()) <= n // 2
+        and not re.search(r"[\"“”'‘’]", text[max(0, c.start - 2) : c.end + 2])
+    ]
+    if not ok:
+        return None
+    c = rng.choice(ok)
+    before, after = text[: c.start].rstrip(" ,;:-–—"), text[c.end :].lstrip(" ,;:")
+    if after and after[0] not in ".!?":
+        after = ", " + after if before else after
+    return (before + after).strip()
+
+
+def build_ntrex_bench(folder: str | Path, split: str, n_pairs: int = 200) -> list[ClauseItem]:
+    """Deterministic clause benchmark: per sampled pair a clean copy and one perturbed copy."""
+    _check_split(split)
+    ru, en, ids = _ntrex(Path(folder))
+    docs = list(dict.fromkeys(ids))
+    n_dev = round(len(docs) * NTREX_DEV_SHARE)
+    keep = set(docs[:n_dev] if split == "dev" else docs[n_dev:])
+    lines = [
+        i for i in range(len(en)) if ids[i] in keep and len(en[i].split()) >= 8 and ru[i].strip()
+    ]
+    rng = random.Random(f"{SEED}-{split}")
+    chosen = sorted(rng.sample(lines, min(n_pairs, len(lines))))
+    # clause donors: clauses of other documents in the same split
+    kinds = ("addition", "omission", "drop")
+    items: list[ClauseItem] = []
+    for k, i in enumerate(chosen):
+        kind = kinds[k % 3]
+        items.append(ClauseItem(ids[i], i, "clean", ru[i], en[i], None))
+        if kind == "drop":
+            text = _drop_clause(en[i], rng)
+            if text is None:
+                kind = "addition"
+            else:
+                items.append(ClauseItem(ids[i], i, "drop", ru[i], text, None))
+                continue
+        lang = "en" if kind == "addition" else "ru"
+        side = en if lang == "en" else ru
+        while True:
+            j = rng.choice(lines)
+            if ids[j] != ids[i]:
+                donor = [c for c in clauses(side[j], 3, lang) if len(c.text.split()) >= 4]
+                if donor:
+                    break
+        piece = rng.choice(donor).text
+        new, span = _insert(side[i], lang, piece, rng)
+        if lang == "en":
+            items.append(ClauseItem(ids[i], i, "addition", ru[i], new, span))
+        else:
+            items.append(ClauseItem(ids[i], i, "omission", new, en[i], span))
+    return items
+
+
+def _overlap(spans: Sequence[Span], gold: Span) -> int:
+    return sum(max(0, min(s.end, gold.end) - max(s.start, gold.start)) for s in spans)
+
+
+def clause_metrics(items: Sequence[ClauseItem], res: Sequence[TextScore]) -> dict[str, float]:
+    """Detection P/R/F1 and span F1 per kind (addition, omission), false-alarm rate on clean."""
+    out: dict[str, float] = {}
+    for kind, gold_kinds in (("addition", {"addition"}), ("omission", {"omission", "drop"})):
+        gold = np.array([it.kind in gold_kinds for it in items])
+        pred = np.array([kind in r.label for r in res])
+        tp = int((gold & pred).sum())
+        p = tp / max(1, int(pred.sum()))
+        r = tp / max(1, int(gold.sum()))
+        out[f"{kind}_P"], out[f"{kind}_R"] = p, r
+        out[f"{kind}_F1"] = 2 * p * r / (p + r) if p + r else 0.0
+        # span overlap (characters), micro-averaged over the items with a gold span
+        ov = pl = gl = 0
+        for it, rr in zip(items, res, strict=True):
+            if it.kind != kind or it.gold is None:
+                continue
+            spans = rr.added if kind == "addition" else rr.omitted
+            ov += _overlap(spans, it.gold)
+            pl += sum(s.end - s.start for s in spans)
+            gl += it.gold.end - it.gold.start
+        sp, sr = ov / max(1, pl), ov / max(1, gl)
+        out[f"{kind}_span_F1"] = 2 * sp * sr / (sp + sr) if sp + sr else 0.0
+    clean = [r for it, r in zip(items, res, strict=True) if it.kind == "clean"]
+    out["false_alarm"] = float(np.mean([r.label != "equivalent" for r in clean])) if clean else 0.0
+    out["n"] = len(items)
+    return out
+
+
+def ntrex_results(
+    items: Sequence[ClauseItem], encoder: TextEncoder, cfg: DivergenceConfig | None = None
+) -> list[TextScore]:
+    return score_texts([(it.ru, it.en) for it in items], encoder, cfg)
+
+
+# ---------------------------------------------------------------- the evaluation as one call
+def _chunked(
+    pairs: Sequence[tuple[str, str]],
+    encoder: TextEncoder,
+    cfg: DivergenceConfig | None,
+    desc: str,
+    progress: bool,
+    size: int = 64,
+) -> list[TextScore]:
+    from tqdm.auto import tqdm
+
+    out: list[TextScore] = []
+    for i in tqdm(range(0, len(pairs), size), desc=desc, unit="batch", disable=not progress):
+        out += score_texts(pairs[i : i + size], encoder, cfg)
+    return out
+
+
+def evaluate(
+    encoder: TextEncoder,
+    split: str,
+    *,
+    cfg: DivergenceConfig | None = None,
+    data: Path | None = None,
+    n_pairs: int = 300,
+    demetr_limit: int | None = None,
+    progress: bool = True,
+) -> dict[str, object]:
+    """Both benchmarks on one split: DEMETR-ru per-set ranking accuracy/AUC, NTREX clause metrics
+    and the scorer's cost (seconds per scored pair, embedding included)."""
+    import time
+
+    _check_split(split)
+    data = data or shared_data()
+    items = load_demetr(data / "demetr-ru", split)
+    if demetr_limit is not None:  # the first N items of each set (for quick checks)
+        items = [
+            it for name in DEMETR_SETS for it in [x for x in items if x.set == name][:demetr_limit]
+        ]
+    bench = build_ntrex_bench(data / "ntrex-enru", split, n_pairs)
+    t0 = time.perf_counter()
+    pairs = [(it.src, it.mt) for it in items] + [(it.src, it.pert) for it in items]
+    res = _chunked(pairs, encoder, cfg, f"DEMETR-ru {split}", progress)
+    demetr = demetr_metrics(items, res[: len(items)], res[len(items) :])
+    nres = _chunked([(b.ru, b.en) for b in bench], encoder, cfg, f"NTREX clauses {split}", progress)
+    secs = time.perf_counter() - t0
+    return {
+        "split": split,
+        "demetr": demetr,
+        "ntrex": clause_metrics(bench, nres),
+        "pairs_scored": len(pairs) + len(bench),
+        "ms_per_pair": 1000 * secs / max(1, len(pairs) + len(bench)),
+    }
+
+
+def format_results(results: dict[str, dict[str, object]]) -> str:
+    """A markdown table: one row per configuration."""
+    head = (
+        "| config | DEMETR add | DEMETR pp | DEMETR subj | AUC add/pp/subj | NTREX add F1 | "
+        "om F1 | add span F1 | om span F1 | false alarm | ms/pair |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    rows = []
+    for name, r in results.items():
+        d = r["demetr"]
+        n = r["ntrex"]
+        assert isinstance(d, dict) and isinstance(n, dict)
+        rows.append(
+            f"| {name} | {d['addition']['ranking_acc']:.3f} | {d['pp_removed']['ranking_acc']:.3f} | "
+            f"{d['subj_removed']['ranking_acc']:.3f} | "
+            f"{d['addition']['auc']:.2f}/{d['pp_removed']['auc']:.2f}/{d['subj_removed']['auc']:.2f} | "
+            f"{n['addition_F1']:.3f} | {n['omission_F1']:.3f} | {n['addition_span_F1']:.3f} | "
+            f"{n['omission_span_F1']:.3f} | {n['false_alarm']:.1%} | {r['ms_per_pair']:.1f} |"
+        )
+    return head + "\n".join(rows)
