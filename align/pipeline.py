@@ -1,9 +1,19 @@
-"""The whole pipeline as one library call: ingest → segment → align → score → export."""
+"""The whole pipeline as one library call: ingest → segment → align → score → export.
+
+Documents are independent once the encoder is loaded, so :func:`run_corpus` can process them
+in parallel (``jobs`` worker processes forked after the model is loaded, each with one BLAS
+thread); the result does not depend on ``jobs``.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import multiprocessing
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from datasets import DatasetDict
@@ -11,11 +21,35 @@ from tqdm.auto import tqdm
 
 from align.alignment import AlignConfig, align_pair
 from align.divergence import DivergenceConfig, score_pair
-from align.encoders import DEFAULT_ENCODER, TextEncoder, get_encoder
+from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
 from align.export import write_dataset
 from align.ingest import Corpus, read_corpus
-from align.model import AlignedPair, DocPair
+from align.model import AlignedPair, DocPair, SegmentedPair
 from align.segment import segment_pair
+
+Segmenter = Callable[[DocPair], SegmentedPair]
+
+STAGES = ("load", "segment", "embed", "align", "score", "export")
+
+
+@dataclass
+class StageTimes:
+    """Seconds spent per pipeline stage. ``embed`` is the time inside the encoder; ``align``
+    and ``score`` exclude it. With parallel workers, stage times are summed over workers."""
+
+    load: float = 0.0
+    segment: float = 0.0
+    embed: float = 0.0
+    align: float = 0.0
+    score: float = 0.0
+    export: float = 0.0
+
+    def add(self, other: StageTimes) -> None:
+        for k in STAGES:
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
 
 
 @dataclass
@@ -24,6 +58,9 @@ class RunResult:
     aligned: list[AlignedPair]
     dataset: DatasetDict | None
     out: Path | None
+    times: StageTimes = field(default_factory=StageTimes)
+    model_load_s: float = 0.0
+    jobs: int = 1
 
 
 def quiet_libraries() -> None:
@@ -32,15 +69,125 @@ def quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+@contextmanager
+def _timed(times: StageTimes, stage: str, encoder: TextEncoder | None = None) -> Iterator[None]:
+    """Add the block's wall time to ``stage``; encoder time inside it goes to ``embed``."""
+    e0 = encoder.encode_seconds if encoder is not None else 0.0
+    t0 = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - t0
+    enc = (encoder.encode_seconds - e0) if encoder is not None else 0.0
+    setattr(times, stage, getattr(times, stage) + elapsed - enc)
+    times.embed += enc
+
+
 def process_pair(
     pair: DocPair,
     encoder: TextEncoder,
     align_cfg: AlignConfig | None = None,
     div_cfg: DivergenceConfig | None = None,
+    times: StageTimes | None = None,
+    segment: Segmenter = segment_pair,
 ) -> AlignedPair:
-    """Segment, align and score one document pair."""
-    aligned = align_pair(segment_pair(pair), encoder, align_cfg)
-    return score_pair(aligned, encoder, div_cfg)
+    """Segment, align and score one document pair (stage times added to ``times``).
+
+    ``segment``: the sentence splitter (e.g. :func:`align.segment.presegmented_pair` for
+    text that is already one sentence per line)."""
+    times = times if times is not None else StageTimes()
+    try:
+        with _timed(times, "segment"):
+            seg = segment(pair)
+        with _timed(times, "align", encoder):
+            aligned = align_pair(seg, encoder, align_cfg)
+        with _timed(times, "score", encoder):
+            return score_pair(aligned, encoder, div_cfg)
+    finally:  # documents are independent: keep memory flat over a corpus
+        encoder.clear_cache()
+
+
+# ---- parallel documents: workers forked after the model is loaded ----
+_WORKER: dict[str, object] = {}
+
+
+def _work(i: int) -> tuple[int, AlignedPair, StageTimes]:
+    enc = _WORKER["encoder"]
+    assert isinstance(enc, TextEncoder)
+    pairs: list[DocPair] = _WORKER["pairs"]  # type: ignore[assignment]
+    times = StageTimes()
+    aligned = process_pair(
+        pairs[i],
+        enc,
+        _WORKER["align_cfg"],  # type: ignore[arg-type]
+        _WORKER["div_cfg"],  # type: ignore[arg-type]
+        times,
+        _WORKER["segment"],  # type: ignore[arg-type]
+    )
+    return i, aligned, times
+
+
+def _worker_init() -> None:
+    """One BLAS / torch thread per worker process (the workers are the parallelism)."""
+    enc = _WORKER["encoder"]
+    if hasattr(enc, "threads"):
+        enc.threads = 1  # type: ignore[attr-defined]
+    import torch  # bertalign's top-k search; a single thread also keeps OpenMP fork-safe
+
+    torch.set_num_threads(1)
+
+
+def default_jobs(n_docs: int) -> int:
+    """Worker processes for ``n_docs`` documents: one per core, never more than documents."""
+    return max(1, min(cpu_threads(), n_docs))
+
+
+def process_pairs(
+    pairs: list[DocPair],
+    encoder: TextEncoder,
+    align_cfg: AlignConfig | None = None,
+    div_cfg: DivergenceConfig | None = None,
+    *,
+    jobs: int = 1,
+    progress: bool = True,
+    times: StageTimes | None = None,
+    segment: Segmenter = segment_pair,
+) -> list[AlignedPair]:
+    """Segment, align and score many pairs, in ``jobs`` forked worker processes when > 1.
+
+    Fork shares the loaded model with the workers; where fork is unavailable, or the encoder
+    runs on a GPU, documents are processed in this process.
+    """
+    times = times if times is not None else StageTimes()
+    bar = tqdm(total=len(pairs), desc="align+score", unit="doc", disable=not progress)
+    gpu = not encoder.device.startswith("cpu")
+    if jobs <= 1 or len(pairs) <= 1 or gpu or "fork" not in multiprocessing.get_all_start_methods():
+        out = []
+        for p in pairs:
+            out.append(process_pair(p, encoder, align_cfg, div_cfg, times, segment))
+            bar.update()
+        bar.close()
+        return out
+    _WORKER.update(
+        encoder=encoder, pairs=pairs, align_cfg=align_cfg, div_cfg=div_cfg, segment=segment
+    )
+    # longest documents first so that no worker is left with a long one at the end
+    order = sorted(range(len(pairs)), key=lambda i: -sum(map(len, pairs[i].ru.paragraphs)))
+    results: list[AlignedPair | None] = [None] * len(pairs)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with warnings.catch_warnings():
+            # Python warns that forking a process with threads may deadlock; ours are idle
+            # BLAS/torch pool threads at this point, and workers reset their pools to one thread.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pool = ctx.Pool(jobs, initializer=_worker_init)
+        with pool:
+            for i, aligned, t in pool.imap_unordered(_work, order):
+                results[i] = aligned
+                times.add(t)
+                bar.update()
+    finally:
+        _WORKER.clear()
+        bar.close()
+    return [a for a in results if a is not None]
 
 
 def run_corpus(
@@ -51,21 +198,38 @@ def run_corpus(
     align_cfg: AlignConfig | None = None,
     div_cfg: DivergenceConfig | None = None,
     progress: bool = True,
+    jobs: int | None = None,
 ) -> RunResult:
     """Run every stage on a corpus folder; write the dataset to ``out`` when given.
 
-    Input is fully read and validated before anything is computed or written.
+    Input is fully read and validated before anything is computed or written. ``jobs``:
+    worker processes for the documents (default: one per core, at most one per document).
     """
     quiet_libraries()
-    corpus = read_corpus(corpus_dir)
+    times = StageTimes()
+    with _timed(times, "load"):
+        corpus = read_corpus(corpus_dir)
+    t0 = time.perf_counter()
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
-    aligned = [
-        process_pair(p, enc, align_cfg, div_cfg)
-        for p in tqdm(corpus.pairs, desc="align+score", unit="doc", disable=not progress)
-    ]
+    model_load_s = time.perf_counter() - t0
+    n_jobs = default_jobs(len(corpus.pairs)) if jobs is None else max(1, jobs)
+    aligned = process_pairs(
+        list(corpus.pairs), enc, align_cfg, div_cfg, jobs=n_jobs, progress=progress, times=times
+    )
     dataset = None
     out_path = None
     if out is not None:
         out_path = Path(out)
-        dataset = write_dataset(aligned, out_path, corpus_name=corpus.name, corpus_info=corpus.info)
-    return RunResult(corpus=corpus, aligned=aligned, dataset=dataset, out=out_path)
+        with _timed(times, "export"):
+            dataset = write_dataset(
+                aligned, out_path, corpus_name=corpus.name, corpus_info=corpus.info
+            )
+    return RunResult(
+        corpus=corpus,
+        aligned=aligned,
+        dataset=dataset,
+        out=out_path,
+        times=times,
+        model_load_s=model_load_s,
+        jobs=n_jobs,
+    )

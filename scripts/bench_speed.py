@@ -11,10 +11,15 @@ Inputs, rebuilt from ../shared/data/ntrex-enru into bench/speed/ (ignored by git
 * ``textberg``: the 7 Text+Berg test documents (de-fr, one sentence per line), aligned and
   scored, timed from process start (imports and model load included).
 
-Each (input, run) is a fresh subprocess, so the peak resident memory (VmHWM) is its own.
-Time per stage: load (read the corpus folder), segment, embed (time inside the encoder),
-align and score (their own time, encoder excluded), export (dataset folder). Throughput counts
-the sentences of both sides. Reported: the median of ``--runs`` runs.
+Each (input, run) is a fresh subprocess, so the peak resident memory (VmHWM) is its own (with
+worker processes, the parent's; each forked worker's own peak is reported separately is not).
+``total s``: wall-clock time of the pipeline call (``align run`` as a library call: read,
+segment, align, score, export; the model already loaded, its load time reported beside it);
+for ``textberg``, from process start, imports and model load included. Stage times: load (read
+the corpus folder), segment, embed (time inside the encoder), align and score (their own time,
+encoder excluded), export; with ``--jobs`` > 1 they are summed over the worker processes, so
+they add up to more than the wall time. Throughput counts the sentences of both sides.
+Reported: the median of ``--runs`` runs.
 
     python scripts/bench_speed.py                 # everything, 3 runs each
     python scripts/bench_speed.py --inputs ntrex long-1997 --runs 1
@@ -87,79 +92,73 @@ def peak_rss_mb() -> float:
     return float("nan")
 
 
-def run_textberg() -> dict:
+def run_textberg(jobs: int | None) -> dict:
     """Align and score the 7 Text+Berg test documents; time from process start."""
-    from align.alignment import AlignConfig, align_pair
-    from align.divergence import score_pair
+    from align.alignment import AlignConfig
     from align.encoders import get_encoder
     from align.model import DocMeta, DocPair, Document
+    from align.pipeline import StageTimes, default_jobs, process_pairs, quiet_libraries
     from align.segment import presegmented_pair
 
+    quiet_libraries()
     t_load = time.perf_counter()
     enc = get_encoder("use-m3")
     model_load = time.perf_counter() - t_load
     tb = SHARED / "textberg"
-    n_sents = 0
+    pairs = []
     for name in sorted(p.name for p in (tb / "de").iterdir()):
         de = (tb / "de" / name).read_text(encoding="utf-8").splitlines()
         fr = (tb / "fr" / name).read_text(encoding="utf-8").splitlines()
         # the toolkit's sides are named ru/en; here they carry German and French
-        pair = DocPair(name, Document(DocMeta("ru"), tuple(de)), Document(DocMeta("en"), tuple(fr)))
-        aligned = align_pair(presegmented_pair(pair), enc, AlignConfig(paragraphs=False))
-        score_pair(aligned, enc)
-        n_sents += len(de) + len(fr)
+        pairs.append(
+            DocPair(name, Document(DocMeta("ru"), tuple(de)), Document(DocMeta("en"), tuple(fr)))
+        )
+    times = StageTimes()
+    n_jobs = default_jobs(len(pairs)) if jobs is None else jobs
+    aligned = process_pairs(
+        pairs,
+        enc,
+        AlignConfig(paragraphs=False),
+        jobs=n_jobs,
+        progress=False,
+        times=times,
+        segment=presegmented_pair,
+    )
+    n_sents = sum(len(a.seg.ru) + len(a.seg.en) for a in aligned)
     total = time.perf_counter() - T_START
-    return {"sentences": n_sents, "total_s": total, "model_load_s": model_load}
+    return {
+        "sentences": n_sents,
+        "total_s": total,
+        "model_load_s": model_load,
+        "jobs": n_jobs,
+        **times.as_dict(),
+    }
 
 
-def run_corpus_timed(name: str) -> dict:
-    """One pipeline run over bench/speed/NAME with per-stage times."""
-    from align.alignment import align_pair
-    from align.divergence import score_pair
+def run_corpus_timed(name: str, jobs: int | None) -> dict:
+    """One ``align run`` over bench/speed/NAME (library call) with per-stage times."""
     from align.encoders import get_encoder
-    from align.export import write_dataset
-    from align.ingest import read_corpus
-    from align.pipeline import quiet_libraries
-    from align.segment import segment_pair
+    from align.pipeline import run_corpus
 
-    quiet_libraries()
     t0 = time.perf_counter()
     enc = get_encoder("use-m3")
     model_load = time.perf_counter() - t0
-    times = dict.fromkeys(STAGES, 0.0)
-
-    t = time.perf_counter()
-    corpus = read_corpus(BENCH / name)
-    times["load"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    segs = [segment_pair(p) for p in corpus.pairs]
-    times["segment"] = time.perf_counter() - t
-
-    e0 = enc.encode_seconds
-    t = time.perf_counter()
-    aligned = [align_pair(s, enc) for s in segs]
-    e1 = enc.encode_seconds
-    times["align"] = time.perf_counter() - t - (e1 - e0)
-
-    t = time.perf_counter()
-    for a in aligned:
-        score_pair(a, enc)
-    e2 = enc.encode_seconds
-    times["score"] = time.perf_counter() - t - (e2 - e1)
-    times["embed"] = e2 - e0
-
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        write_dataset(aligned, Path(tmp) / "out", corpus_name=name)
-        times["export"] = time.perf_counter() - t
+        res = run_corpus(BENCH / name, Path(tmp) / "out", encoder=enc, progress=False, jobs=jobs)
+        wall = time.perf_counter() - t
+    n = sum(len(a.seg.ru) + len(a.seg.en) for a in res.aligned)
+    return {
+        "sentences": n,
+        "total_s": wall,
+        "model_load_s": model_load,
+        "jobs": res.jobs,
+        **res.times.as_dict(),
+    }
 
-    n = sum(len(s.ru) + len(s.en) for s in segs)
-    return {"sentences": n, "total_s": sum(times.values()), "model_load_s": model_load, **times}
 
-
-def child(name: str) -> None:
-    res = run_textberg() if name == "textberg" else run_corpus_timed(name)
+def child(name: str, jobs: int | None) -> None:
+    res = run_textberg(jobs) if name == "textberg" else run_corpus_timed(name, jobs)
     res["peak_rss_mb"] = peak_rss_mb()
     print("RESULT " + json.dumps(res))
 
@@ -179,22 +178,24 @@ def main() -> None:
     )
     ap.add_argument("--inputs", nargs="+", default=ALL_INPUTS, choices=ALL_INPUTS)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--json", type=Path, default=BENCH / "results.json")
     args = ap.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, args.jobs)
         return
     build_inputs()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     results: dict[str, dict] = {}
     from tqdm import tqdm
 
-    jobs = [(name, r) for name in args.inputs for r in range(args.runs)]
+    todo = [(name, r) for name in args.inputs for r in range(args.runs)]
     runs: dict[str, list[dict]] = {}
-    for name, _ in tqdm(jobs, desc="benchmark runs", unit="run"):
+    for name, _ in tqdm(todo, desc="benchmark runs", unit="run"):
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", name],
+            [sys.executable, __file__, "--child", name]
+            + ([] if args.jobs is None else ["--jobs", str(args.jobs)]),
             env=env,
             capture_output=True,
             text=True,

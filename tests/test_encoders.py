@@ -80,3 +80,20 @@ def test_missing_sentence_transformers_model_fails_clearly(monkeypatch):
         get_encoder("/nonexistent/path/to/LaBSE")
     msg = str(info.value)
     assert "LaBSE" in msg and "\n" not in msg
+
+
+def test_joined_embeddings_match_windows_and_the_joined_text(encoder):
+    pieces = [SENTS[0], SENTS[1]]
+    joined = encoder.embed_joined([pieces, [SENTS[2]], []])
+    vecs, _ = encoder.transform(pieces, 2)
+    assert np.allclose(joined[0], vecs[1, 1], atol=1e-5)  # = bertalign's 2-sentence window
+    exact = encoder.embed([" ".join(pieces)])[0]
+    assert float(joined[0] @ exact) > 0.95  # differs from encoding the string only at the joint
+    assert np.allclose(joined[1], encoder.embed([SENTS[2]])[0], atol=1e-5)
+    assert not joined[2].any()  # an empty text has no embedding
+
+
+def test_clear_cache_keeps_results(encoder):
+    before = encoder.embed(SENTS[:2])
+    encoder.clear_cache()
+    assert np.allclose(encoder.embed(SENTS[:2]), before, atol=1e-6)

@@ -1,0 +1,33 @@
+"""How bertalign is imported: no sentence-transformers up front; the chunked top-k is exact."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+from bertalign import corelib
+
+from align._bertalign import find_top_k_sents_chunked
+
+
+def test_chunked_top_k_equals_bertalign(monkeypatch):
+    rng = np.random.default_rng(0)
+    src = rng.standard_normal((2500, 32)).astype(np.float32)
+    tgt = rng.standard_normal((1800, 32)).astype(np.float32)
+    monkeypatch.setattr("align._bertalign.TOPK_ROWS", 700)  # several blocks, a ragged last one
+    s1, i1 = corelib.find_top_k_sents(src, tgt, k=3)
+    s2, i2 = find_top_k_sents_chunked(src, tgt, k=3)
+    assert np.array_equal(i1, i2)
+    assert np.allclose(s1, s2, atol=1e-5)
+    import bertalign.aligner
+
+    assert bertalign.aligner.find_top_k_sents is find_top_k_sents_chunked
+
+
+def test_importing_the_toolkit_does_not_load_sentence_transformers():
+    code = (
+        "import sys, align.alignment, align.encoders; print('sentence_transformers' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,0 +1,71 @@
+"""Parallel documents: worker processes give the same result as one process, and stage times."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from align.model import DocMeta, DocPair, Document
+from align.pipeline import StageTimes, default_jobs, process_pairs
+from tests.conftest import NTREX
+
+
+def _ntrex_pairs(n_docs: int) -> list[DocPair]:
+    ids = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
+    en = (NTREX / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()
+    ru = (NTREX / "newstest2019-ref.rus.txt").read_text(encoding="utf-8").splitlines()
+    rows = list(zip(ids, ru, en, strict=True))
+    pairs = []
+    for doc_id, group in groupby(rows, key=lambda r: r[0]):
+        g = list(group)
+        # drop one English sentence so the documents are not trivially 1-1
+        pairs.append(
+            DocPair(
+                doc_id,
+                Document(DocMeta("ru"), tuple(r for _, r, _ in g)),
+                Document(DocMeta("en"), tuple(e for i, (_, _, e) in enumerate(g) if i != 2)),
+            )
+        )
+        if len(pairs) == n_docs:
+            break
+    return pairs
+
+
+def _summary(aligned):
+    return [
+        (
+            a.doc_id,
+            [
+                (
+                    b.ru_ids,
+                    b.en_ids,
+                    round(b.similarity, 5),
+                    b.divergence_label,
+                    [(s.start, s.end) for s in b.omitted_spans],
+                    [(s.start, s.end) for s in b.added_spans],
+                )
+                for b in a.beads
+            ],
+        )
+        for a in aligned
+    ]
+
+
+def test_workers_give_the_same_result(encoder, ntrex_lines):
+    pairs = _ntrex_pairs(4)
+    t1, t2 = StageTimes(), StageTimes()
+    one = process_pairs(pairs, encoder, jobs=1, progress=False, times=t1)
+    two = process_pairs(pairs, encoder, jobs=2, progress=False, times=t2)
+    assert [a.doc_id for a in two] == [p.doc_id for p in pairs]  # input order kept
+    assert _summary(one) == _summary(two)
+    # the dropped English sentence shows up as a Russian-only bead in every document
+    assert all(
+        any(b.alignment_type == "1-0" or len(b.ru_ids) > len(b.en_ids) for b in a.beads)
+        for a in one
+    )
+    for t in (t1, t2):
+        assert t.embed > 0 and t.align > 0 and t.segment > 0
+
+
+def test_default_jobs():
+    assert default_jobs(1) == 1
+    assert 1 <= default_jobs(100) <= 100
