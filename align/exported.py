@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from datasets import Dataset, DatasetDict, load_from_disk
+from tqdm.auto import tqdm
 
 from align.errors import InputError
 
@@ -47,14 +48,23 @@ class Exported:
         *,
         max_divergence: float | None = None,
         types: Collection[str] | None = None,
+        progress: str | None = None,
     ) -> Iterator[dict]:
         """Sentence rows with text on both sides, in row order (skips 1-0 and 0-1 beads).
 
         Optional filters: keep beads with ``divergence_score <= max_divergence`` and whose
         ``alignment_type`` is in ``types``. Unfiltered, this is the order of ``align
         export-text`` and of the lines ``align mt-eval`` expects in a hypothesis file.
+        ``progress``: a progress-bar label (none when ``None``).
         """
-        for row in self.sentences:
+        rows = tqdm(
+            self.sentences,
+            total=self.sentences.num_rows,
+            desc=progress,
+            unit="bead",
+            disable=progress is None,
+        )
+        for row in rows:
             if not (row["translation"]["ru"].strip() and row["translation"]["en"].strip()):
                 continue
             if max_divergence is not None and row["divergence_score"] > max_divergence + 1e-9:

@@ -46,7 +46,7 @@ table.summary td, table.summary th {{ padding: 3px 12px 3px 0; text-align: left;
 table.summary th {{ font-weight: 600; color: #444; white-space: nowrap; }}
 table.beads {{ width: 100%; margin-top: 12px; table-layout: fixed; }}
 table.beads th, table.beads td {{ border: 1px solid #ddd; padding: 6px 8px; vertical-align: top; }}
-table.beads th {{ background: #eceef3; text-align: left; }}
+table.beads th {{ background: #eceef3; text-align: left; position: sticky; top: 0; }}
 col.id {{ width: 3.2em; }} col.type {{ width: 3.6em; }} col.div {{ width: 10.5em; }}
 td.empty {{ color: #999; font-style: italic; }}
 .badge {{ display: inline-block; font-size: 12px; padding: 0 6px; border-radius: 8px;

@@ -33,9 +33,11 @@ def write_text(
     *,
     max_divergence: float | None = None,
     types: Collection[str] | None = None,
+    progress: bool = True,
 ) -> TextExport:
     """Write ``PREFIX.ru``, ``PREFIX.en`` and ``PREFIX.ids``; return what was written."""
-    rows = list(data.pairs(max_divergence=max_divergence, types=types))
+    label = "text" if progress else None
+    rows = list(data.pairs(max_divergence=max_divergence, types=types, progress=label))
     base = str(prefix)
     paths = tuple(Path(f"{base}.{ext}") for ext in ("ru", "en", "ids"))
     with atomic_files(*paths) as (ru, en, ids):

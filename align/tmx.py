@@ -40,6 +40,7 @@ def build_tmx(
     *,
     max_divergence: float | None = None,
     types: Collection[str] | None = None,
+    progress: bool = False,
 ) -> tuple[str, int]:
     """The TMX document as text, and the number of translation units in it."""
     root = ET.Element("tmx", {"version": "1.4"})
@@ -63,7 +64,8 @@ def build_tmx(
         _prop(header, "x-encoder", enc)
     body = ET.SubElement(root, "body")
     n = 0
-    for row in data.pairs(max_divergence=max_divergence, types=types):
+    label = "tmx" if progress else None
+    for row in data.pairs(max_divergence=max_divergence, types=types, progress=label):
         tu = ET.SubElement(body, "tu", {"tuid": f"{row['doc_id']}:{row['bead_id']}"})
         _prop(tu, "x-doc-id", row["doc_id"])
         _prop(tu, "x-bead-id", row["bead_id"])
@@ -92,9 +94,10 @@ def write_tmx(
     *,
     max_divergence: float | None = None,
     types: Collection[str] | None = None,
+    progress: bool = True,
 ) -> int:
     """Write the TMX file atomically; return the number of translation units."""
-    text, n = build_tmx(data, max_divergence=max_divergence, types=types)
+    text, n = build_tmx(data, max_divergence=max_divergence, types=types, progress=progress)
     with atomic_files(out) as (tmp,):
         tmp.write_text(text, encoding="utf-8")
     return n

@@ -140,3 +140,30 @@ def test_screenshot_shows_the_highlights(seed_run, report, chromium):
         assert _count(img, OMITTED_BG) > 2000
     if added:
         assert _count(img, ADDED_BG) > 500
+
+
+def test_several_documents_get_a_contents_line_and_a_section_each(seed_run):
+    from datasets import concatenate_datasets
+
+    from align.exported import load_exported
+    from align.report import render_report
+
+    data = load_exported(seed_run.out)
+
+    def renamed(ds):
+        return ds.map(lambda r: {"doc_id": "second-" + r["doc_id"]})
+
+    two = type(data)(
+        data.path,
+        concatenate_datasets([data.sentences, renamed(data.sentences)]),
+        concatenate_datasets([data.documents, renamed(data.documents)]),
+    )
+    page = render_report(two, progress=False)
+    p = _Collect()
+    p.feed(page)
+    (doc_id,) = data.documents["doc_id"]
+    assert f'<a href="#{doc_id}">' in page and f'<a href="#second-{doc_id}">' in page
+    assert page.count('<section class="doc"') == 2
+    assert page.count('<tr class="') == 2 * data.sentences.num_rows
+    assert p.cells["ru"][: data.sentences.num_rows] == p.cells["ru"][data.sentences.num_rows :]
+    assert f"2 document pairs, {2 * data.sentences.num_rows} beads" in page
