@@ -36,6 +36,8 @@ class AlignConfig:
     len_penalty: bool = True
     paragraphs: bool = True
     cut_similarity: float = 0.5
+    anchor_weight: float = 0.0  # weight of lexical anchors (:mod:`align.anchors`); 0 = off
+    anchor_prefix: int = 4
 
 
 def bertalign_beads(
@@ -46,13 +48,18 @@ def bertalign_beads(
         return [([i], []) for i in range(len(src))] + [([], [j]) for j in range(len(tgt))]
     if len(src) == 1 and len(tgt) == 1:
         return [([0], [0])]
-    from bertalign import Bertalign
+    from bertalign import Bertalign, Encoder
 
+    model: Encoder = encoder
+    if cfg.anchor_weight > 0:
+        from align.anchors import AnchoredEncoder
+
+        model = AnchoredEncoder(encoder, cfg.anchor_weight, prefix=cfg.anchor_prefix)
     aligner = Bertalign(
         "\n".join(src),
         "\n".join(tgt),
         is_split=True,
-        model=encoder,
+        model=model,
         max_align=cfg.max_align,
         top_k=cfg.top_k,
         win=cfg.win,

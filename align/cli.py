@@ -169,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", type=Path)
     p.add_argument("--out", type=Path, required=True, help="output folder (replaced atomically)")
     _align_args(p)
+
+    from align.eval_cli import register as register_eval
+
+    register_eval(sub)
     return parser
 
 
