@@ -36,6 +36,10 @@ class AlignConfig:
     len_penalty: bool = True
     paragraphs: bool = True
     cut_similarity: float = 0.5
+    anchor_weight: float = 0.0  # weight of lexical anchors (:mod:`align.anchors`); 0 = off
+    anchor_prefix: int = 4
+    csls: float = 0.0  # weight of the CSLS-style hubness correction (:func:`csls_vectors`)
+    csls_k: int = 4
 
 
 def bertalign_beads(
@@ -46,13 +50,18 @@ def bertalign_beads(
         return [([i], []) for i in range(len(src))] + [([], [j]) for j in range(len(tgt))]
     if len(src) == 1 and len(tgt) == 1:
         return [([0], [0])]
-    from bertalign import Bertalign
+    from bertalign import Bertalign, Encoder
 
+    model: Encoder = encoder
+    if cfg.anchor_weight > 0:
+        from align.anchors import AnchoredEncoder
+
+        model = AnchoredEncoder(encoder, cfg.anchor_weight, prefix=cfg.anchor_prefix)
     aligner = Bertalign(
         "\n".join(src),
         "\n".join(tgt),
         is_split=True,
-        model=encoder,
+        model=model,
         max_align=cfg.max_align,
         top_k=cfg.top_k,
         win=cfg.win,
@@ -62,7 +71,36 @@ def bertalign_beads(
     )
     if aligner.src_num != len(src) or aligner.tgt_num != len(tgt):  # pragma: no cover
         raise RuntimeError("bertalign changed the number of units")
+    if cfg.csls > 0:
+        aligner.src_vecs, aligner.tgt_vecs = csls_vectors(
+            aligner.src_vecs, aligner.tgt_vecs, cfg.csls, cfg.csls_k
+        )
     return [(list(s), list(t)) for s, t in aligner.align_sents()]
+
+
+def csls_vectors(
+    src_vecs: np.ndarray, tgt_vecs: np.ndarray, weight: float, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Append two columns so that bertalign's dot products become CSLS-style margins.
+
+    For every window vector ``x`` of one side, ``r(x)`` is its mean cosine with its ``k``
+    nearest single sentences of the other side (its "hubness"). With ``x' = [x, -w r(x) / 2, 1]``
+    and ``y' = [y, 1, -w r(y) / 2]``, ``x' . y' = cos(x, y) - w (r(x) + r(y)) / 2``: windows that
+    are close to everything are discounted. Vectorised over all windows.
+    """
+
+    def hub(vecs: np.ndarray, other: np.ndarray) -> np.ndarray:
+        sims = vecs.reshape(-1, vecs.shape[-1]) @ other[0].T  # (windows, other sentences)
+        kk = min(k, sims.shape[1])
+        top = -np.partition(-sims, kk - 1, axis=1)[:, :kk]
+        return top.mean(axis=1).reshape(vecs.shape[:2]).astype(np.float32)
+
+    r_src = -0.5 * weight * hub(src_vecs, tgt_vecs)
+    r_tgt = -0.5 * weight * hub(tgt_vecs, src_vecs)
+    ones_s, ones_t = np.ones_like(r_src), np.ones_like(r_tgt)
+    src_out = np.concatenate([src_vecs, r_src[..., None], ones_s[..., None]], axis=2)
+    tgt_out = np.concatenate([tgt_vecs, ones_t[..., None], r_tgt[..., None]], axis=2)
+    return np.ascontiguousarray(src_out), np.ascontiguousarray(tgt_out)
 
 
 def pair_similarity(encoder: TextEncoder, ru: str, en: str) -> float:
@@ -121,10 +159,10 @@ def paragraph_blocks(
     return blocks
 
 
-def align_pair(
+def align_beads(
     seg: SegmentedPair, encoder: TextEncoder, cfg: AlignConfig | None = None
-) -> AlignedPair:
-    """Align the sentences of a segmented pair: paragraph blocks first, then sentences."""
+) -> list[Bead]:
+    """The beads of a segmented pair: paragraph blocks first, then sentences (no scores)."""
     cfg = cfg or AlignConfig()
     beads: list[Bead] = []
     for ru_paras, en_paras in paragraph_blocks(seg, encoder, cfg):
@@ -138,6 +176,14 @@ def align_pair(
             beads.append(
                 Bead(ru_ids=tuple(ru_ids[i] for i in r), en_ids=tuple(en_ids[j] for j in e))
             )
+    return beads
+
+
+def align_pair(
+    seg: SegmentedPair, encoder: TextEncoder, cfg: AlignConfig | None = None
+) -> AlignedPair:
+    """Align the sentences of a segmented pair and give every bead its similarity."""
+    beads = align_beads(seg, encoder, cfg)
     aligned = AlignedPair(seg=seg, beads=beads, encoder=encoder.model_name)
     for bead in beads:
         bead.similarity = pair_similarity(

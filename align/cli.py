@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from align import divcli, workflow_cli
+from align import divcli, eval_cli, workflow_cli
 from align.encoders import DEFAULT_ENCODER, EncoderLoadError
 from align.errors import AlignError
 
@@ -190,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     _align_args(p)
     workflow_cli.register(sub)
     divcli.register(sub)
+    eval_cli.register(sub)
     return parser
 
 
