@@ -248,10 +248,7 @@ def cold_start(encoder: TextEncoder | None) -> None:
     if encoder is None:
         return
     bertalign_beads(["a.", "b.", "c."], ["a.", "b."], encoder, AlignConfig())
-    for name in ("_cache", "_feat_cache"):
-        cache = getattr(encoder, name, None)
-        if isinstance(cache, dict):
-            cache.clear()
+    encoder.clear_cache()
 
 
 def evaluate(
