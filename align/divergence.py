@@ -472,8 +472,17 @@ def score_pair(
     aligned: AlignedPair, encoder: TextEncoder, cfg: DivergenceConfig | None = None
 ) -> AlignedPair:
     """Score every bead of an aligned pair (in place; returns it for chaining)."""
-    pairs = [(aligned.text(b, "ru"), aligned.text(b, "en")) for b in aligned.beads]
-    for bead, res in zip(aligned.beads, score_texts(pairs, encoder, cfg), strict=True):
+    return apply_scores(aligned, score_texts(bead_texts(aligned), encoder, cfg))
+
+
+def bead_texts(aligned: AlignedPair) -> list[tuple[str, str]]:
+    """The (Russian, English) text of every bead, in bead order."""
+    return [(aligned.text(b, "ru"), aligned.text(b, "en")) for b in aligned.beads]
+
+
+def apply_scores(aligned: AlignedPair, results: Sequence[TextScore]) -> AlignedPair:
+    """Put the scores of :func:`bead_texts` (in bead order) on the beads."""
+    for bead, res in zip(aligned.beads, results, strict=True):
         bead.omitted_spans, bead.added_spans = res.omitted, res.added
         bead.divergence_score = res.score
         bead.divergence_label = res.label

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.pool
 import sys
 import time
 import warnings
@@ -21,7 +22,14 @@ from datasets import DatasetDict
 from tqdm.auto import tqdm
 
 from align.alignment import AlignConfig, align_pair
-from align.divergence import DivergenceConfig, score_pair
+from align.divergence import (
+    DivergenceConfig,
+    TextScore,
+    apply_scores,
+    bead_texts,
+    score_pair,
+    score_texts,
+)
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
 from align.export import write_dataset
 from align.ingest import Corpus, read_corpus
@@ -31,6 +39,7 @@ from align.segment import segment_pair
 Segmenter = Callable[[DocPair], SegmentedPair]
 
 STAGES = ("load", "segment", "embed", "align", "score", "export")
+MIN_BEADS_TO_SPLIT = 200  # a document's beads are scored in parallel from this many
 
 
 @dataclass
@@ -136,9 +145,77 @@ def _worker_init() -> None:
         torch.set_num_threads(1)  # one thread also keeps OpenMP fork-safe
 
 
+def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
+    enc = _WORKER["encoder"]
+    assert isinstance(enc, TextEncoder)
+    texts: list[tuple[str, str]] = _WORKER["texts"]  # type: ignore[assignment]
+    e0 = enc.encode_seconds
+    res = score_texts(texts[bounds[0] : bounds[1]], enc, _WORKER["div_cfg"])  # type: ignore[arg-type]
+    enc.clear_cache()
+    return res, enc.encode_seconds - e0
+
+
+def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
+    ctx = multiprocessing.get_context("fork")
+    with warnings.catch_warnings():
+        # Python warns that forking a process with threads may deadlock; ours are idle
+        # BLAS/torch pool threads at this point, and workers reset their pools to one thread.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return ctx.Pool(jobs, initializer=_worker_init)
+
+
+def process_long_pair(
+    pair: DocPair,
+    encoder: TextEncoder,
+    align_cfg: AlignConfig | None = None,
+    div_cfg: DivergenceConfig | None = None,
+    *,
+    jobs: int = 2,
+    times: StageTimes | None = None,
+    segment: Segmenter = segment_pair,
+) -> AlignedPair:
+    """One document with ``jobs`` processes: aligned here (bertalign's passes are sequential),
+    its beads scored in forked workers, in chunks (scores do not depend on the chunking)."""
+    times = times if times is not None else StageTimes()
+    try:
+        with _timed(times, "segment"):
+            seg = segment(pair)
+        with _timed(times, "align", encoder):
+            aligned = align_pair(seg, encoder, align_cfg)
+    finally:
+        encoder.clear_cache()
+    texts = bead_texts(aligned)
+    if len(texts) < MIN_BEADS_TO_SPLIT:  # not worth forking for
+        with _timed(times, "score", encoder):
+            try:
+                return score_pair(aligned, encoder, div_cfg)
+            finally:
+                encoder.clear_cache()
+    n_chunks = min(len(texts), 8 * jobs)
+    bounds = [
+        (k * len(texts) // n_chunks, (k + 1) * len(texts) // n_chunks) for k in range(n_chunks)
+    ]
+    _WORKER.update(encoder=encoder, texts=texts, div_cfg=div_cfg)
+    results: list[TextScore] = []
+    t0 = time.perf_counter()
+    enc_s = 0.0
+    try:
+        with _fork_pool(jobs) as pool:
+            for res, e in pool.imap(_score_chunk, bounds):
+                results.extend(res)
+                enc_s += e
+    finally:
+        _WORKER.clear()
+    # wall time of the parallel scoring, split between encoder and scorer in the workers' ratio
+    wall = time.perf_counter() - t0
+    times.embed += wall * min(1.0, enc_s / max(wall * jobs, 1e-9))
+    times.score += wall * (1 - min(1.0, enc_s / max(wall * jobs, 1e-9)))
+    return apply_scores(aligned, results)
+
+
 def default_jobs(n_docs: int) -> int:
-    """Worker processes for ``n_docs`` documents: one per core, never more than documents."""
-    return max(1, min(cpu_threads(), n_docs))
+    """Worker processes: one per core (a single document is then scored in parallel)."""
+    return max(1, cpu_threads()) if n_docs else 1
 
 
 def process_pairs(
@@ -160,10 +237,21 @@ def process_pairs(
     times = times if times is not None else StageTimes()
     bar = tqdm(total=len(pairs), desc="align+score", unit="doc", disable=not progress)
     gpu = not encoder.device.startswith("cpu")
-    if jobs <= 1 or len(pairs) <= 1 or gpu or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or gpu or "fork" not in multiprocessing.get_all_start_methods():
         out = []
         for p in pairs:
             out.append(process_pair(p, encoder, align_cfg, div_cfg, times, segment))
+            bar.update()
+        bar.close()
+        return out
+    if len(pairs) < jobs:  # fewer documents than workers: parallel inside each document
+        out = []
+        for p in pairs:
+            out.append(
+                process_long_pair(
+                    p, encoder, align_cfg, div_cfg, jobs=jobs, times=times, segment=segment
+                )
+            )
             bar.update()
         bar.close()
         return out
@@ -174,13 +262,7 @@ def process_pairs(
     order = sorted(range(len(pairs)), key=lambda i: -sum(map(len, pairs[i].ru.paragraphs)))
     results: list[AlignedPair | None] = [None] * len(pairs)
     try:
-        ctx = multiprocessing.get_context("fork")
-        with warnings.catch_warnings():
-            # Python warns that forking a process with threads may deadlock; ours are idle
-            # BLAS/torch pool threads at this point, and workers reset their pools to one thread.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            pool = ctx.Pool(jobs, initializer=_worker_init)
-        with pool:
+        with _fork_pool(jobs) as pool:
             for i, aligned, t in pool.imap_unordered(_work, order):
                 results[i] = aligned
                 times.add(t)

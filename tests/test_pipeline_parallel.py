@@ -66,6 +66,18 @@ def test_workers_give_the_same_result(encoder, ntrex_lines):
         assert t.embed > 0 and t.align > 0 and t.segment > 0
 
 
+def test_one_document_scored_in_parallel_gives_the_same_result(encoder, ntrex_lines, monkeypatch):
+    import align.pipeline
+
+    monkeypatch.setattr(align.pipeline, "MIN_BEADS_TO_SPLIT", 2)
+    pairs = _ntrex_pairs(1)
+    t = StageTimes()
+    one = process_pairs(pairs, encoder, jobs=1, progress=False)
+    two = process_pairs(pairs, encoder, jobs=2, progress=False, times=t)  # 1 doc < 2 jobs
+    assert _summary(one) == _summary(two)
+    assert t.embed > 0 and t.score > 0
+
+
 def test_default_jobs():
-    assert default_jobs(1) == 1
-    assert 1 <= default_jobs(100) <= 100
+    assert default_jobs(0) == 1
+    assert 1 <= default_jobs(1) == default_jobs(100)
