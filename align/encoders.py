@@ -30,6 +30,7 @@ from bertalign.utils import yield_overlaps  # noqa: E402
 
 DEFAULT_ENCODER = "use-m3"
 MICRO_BATCH_TOKENS = 2048  # tokens per forward-pass batch of the USE encoder
+MAX_TOKEN_ROWS = 16384  # distinct tokens kept in the USE per-token table (15 KB each)
 USE_ALIASES = ("use-m3", "use", "usem3")
 
 
@@ -244,6 +245,10 @@ class USEEncoder(TextEncoder):
         slot = self._tok_slot
         uniq = np.unique(ids)
         new = uniq[slot[uniq] < 0]
+        if self._tok_count + len(new) > MAX_TOKEN_ROWS:  # bounded memory: start afresh
+            slot[:] = -1  # (rows are recomputed when needed again, with the same values)
+            self._tok_count = 1
+            new = uniq
         if len(new):
             emb = b.table[new].astype(np.float32)
             chunk = new % _NUM_CHUNKS
@@ -260,7 +265,8 @@ class USEEncoder(TextEncoder):
             row = np.concatenate(blocks, axis=1)
             first, end = self._tok_count, self._tok_count + len(new)
             if self._tok_table is None or end > len(self._tok_table):
-                grown = np.zeros((max(2 * end, 4096), row.shape[1]), dtype=np.float32)
+                size = min(max(2 * end, 4096), MAX_TOKEN_ROWS)
+                grown = np.zeros((size, row.shape[1]), dtype=np.float32)
                 if self._tok_table is not None:
                     grown[:first] = self._tok_table[:first]
                 self._tok_table = grown
