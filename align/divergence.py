@@ -95,6 +95,8 @@ class DivergenceConfig:
     use_anchors: bool = True
     use_words: bool = True
     use_anchor_chrf: bool = True
+    # USE only: clause runs / clause-deleted sides from per-clause token features (faster)
+    fast_clauses: bool = False
     weights: tuple[float, ...] = FITTED_WEIGHTS
     bias: float = FITTED_BIAS
     len_mean: float = LOG_LEN_RATIO_MEAN
@@ -265,6 +267,54 @@ class _Emb:
     def __call__(self, texts: Sequence[str]) -> NDArray[np.float32]:
         return self.mat[[self.index[t] for t in texts]]
 
+    def add(self, texts: Sequence[str], vecs: NDArray[np.float32]) -> None:
+        new = [t for t in dict.fromkeys(texts) if t not in self.index]
+        if not new:
+            return
+        row = dict(zip(texts, vecs, strict=True))
+        base = len(self.mat)
+        self.mat = np.vstack([self.mat, np.stack([row[t] for t in new])]).astype(np.float32)
+        self.index.update({t: base + i for i, t in enumerate(new)})
+
+
+def _fast_clause_vectors(
+    encoder: TextEncoder, sides: Sequence[_Side]
+) -> tuple[list[str], NDArray[np.float32]]:
+    """USE shortcut for clause runs and clause-deleted sides: built from per-clause token-feature
+    sums (one feature pass per clause, one head call) instead of encoding each string."""
+    clause_texts = [c.text for sd in sides for c in sd.clauses]
+    feats, lens = encoder.feature_sums([sd.text for sd in sides] + clause_texts)  # type: ignore[attr-defined]
+    d = feats.shape[1] // 3
+    keys: list[str] = []
+    sums: list[NDArray[np.float32]] = []
+    nlen: list[int] = []
+    pos = len(sides)
+    for k, sd in enumerate(sides):
+        n = len(sd.clauses)
+        inner = feats[pos : pos + n, :d]
+        clen = lens[pos : pos + n] - 2
+        pos += n
+        bos, eos = feats[k, d : 2 * d], feats[k, 2 * d :]
+        full = feats[k, :d] + bos + eos
+        w = 0
+        for size in range(1, n + 1):
+            for i in range(n - size + 1):
+                if w >= len(sd.windows):
+                    break
+                if size > 1:
+                    keys.append(sd.windows[w])
+                    sums.append(inner[i : i + size].sum(axis=0) + bos + eos)
+                    nlen.append(int(clen[i : i + size].sum()) + 2)
+                w += 1
+        for i, text in enumerate(sd.loo_clause):
+            keys.append(text)
+            sums.append(full - inner[i])
+            nlen.append(max(int(lens[k] - clen[i]), 2))
+    if not keys:
+        return [], np.zeros((0, encoder.dim), dtype=np.float32)
+    vecs = encoder.head(np.stack(sums).astype(np.float32), np.array(nlen, dtype=np.int64))  # type: ignore[attr-defined]
+    return keys, vecs
+
 
 def _side_texts(s: _Side) -> list[str]:
     return [s.text, *s.windows, *s.loo_clause]
@@ -383,7 +433,14 @@ def score_texts(
         r, e = _plan(ru, "ru", cfg), _plan(en, "en", cfg)
         plans.append((r, e))
         texts += _side_texts(r) + _side_texts(e)
-    emb = _Emb(encoder, texts)
+    fast = cfg.fast_clauses and hasattr(encoder, "feature_sums") and hasattr(encoder, "head")
+    if fast:
+        sides = [sd for p in plans if p is not None for sd in p]
+        texts = [t for sd in sides for t in (sd.text, *(c.text for c in sd.clauses))]
+        emb = _Emb(encoder, texts)
+        emb.add(*_fast_clause_vectors(encoder, sides))
+    else:
+        emb = _Emb(encoder, texts)
     both = [(ru, en) for (ru, en), p in zip(pairs, plans, strict=True) if p is not None]
     loo = (
         word_deletion_vectors(encoder, [t for pair in both for t in pair]) if cfg.use_words else []

@@ -34,6 +34,7 @@ def main() -> int:
     for name, cfg in (
         ("full", DivergenceConfig()),
         ("no word gains", replace(DivergenceConfig(), use_words=False)),
+        ("fast_clauses", replace(DivergenceConfig(), fast_clauses=True)),
     ):
         enc = USEEncoder()
         enc.embed([r for r, _ in pairs] + [e for _, e in pairs])  # the aligner embedded these
