@@ -70,14 +70,14 @@ FITTED_WEIGHTS: tuple[float, ...] = (
     0.38,
     0.0,
     0.0,
-    8.204,
+    8.203,
     2.715,
     0.402,
     1.44,
-    0.362,
+    0.363,
     0.0,
 )
-FITTED_BIAS: float = -1.85
+FITTED_BIAS: float = -1.854
 LOG_LEN_RATIO_MEAN: float = 0.1076  # mean log((en words + 1) / (ru words + 1)), fitted on dev
 
 
@@ -87,6 +87,7 @@ class DivergenceConfig:
 
     clause_sim: float = 0.35
     clause_gain: float = 0.04
+    added_gain: float | None = 0.03  # the gain threshold for English clauses (None: clause_gain)
     clause_word_gain: float = math.inf  # summed word-deletion gains that flag a clause alone
     min_clause_words: int = 3
     max_window: int = 3
@@ -350,10 +351,13 @@ def _unmatched(
     else:
         gain = np.full(n, 1.0 - cos)  # one clause: leaving it out leaves nothing
     # evidence per clause: how far below the similarity threshold, and the deletion gain
-    ev = (cfg.clause_sim - best) + (gain - cfg.clause_gain if cfg.use_deletion else 0.0)
+    gain_thr = cfg.clause_gain
+    if src.lang == "en" and cfg.added_gain is not None:
+        gain_thr = cfg.added_gain
+    ev = (cfg.clause_sim - best) + (gain - gain_thr if cfg.use_deletion else 0.0)
     flagged = best < cfg.clause_sim
     if cfg.use_deletion:
-        flagged &= gain > cfg.clause_gain
+        flagged &= gain > gain_thr
     if word_gains is not None and len(word_gains):
         flagged |= _clause_word_gains(src, word_gains) > cfg.clause_word_gain
     out: list[Span] = []
