@@ -256,6 +256,13 @@ def clause_metrics(items: Sequence[ClauseItem], res: Sequence[TextScore]) -> dic
             gl += it.gold.end - it.gold.start
         sp, sr = ov / max(1, pl), ov / max(1, gl)
         out[f"{kind}_span_F1"] = 2 * sp * sr / (sp + sr) if sp + sr else 0.0
+    for kind in ("addition", "omission", "drop"):  # recall per perturbation kind
+        hits = [
+            ("addition" if kind == "addition" else "omission") in r.label
+            for it, r in zip(items, res, strict=True)
+            if it.kind == kind
+        ]
+        out[f"recall_{kind}"] = float(np.mean(hits)) if hits else float("nan")
     clean = [r for it, r in zip(items, res, strict=True) if it.kind == "clean"]
     out["false_alarm"] = float(np.mean([r.label != "equivalent" for r in clean])) if clean else 0.0
     out["n"] = len(items)
@@ -326,8 +333,8 @@ def format_results(results: dict[str, dict[str, object]]) -> str:
     """A markdown table: one row per configuration."""
     head = (
         "| config | DEMETR add | DEMETR pp | DEMETR subj | AUC add/pp/subj | NTREX add F1 | "
-        "om F1 | add span F1 | om span F1 | false alarm | ms/pair |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "om F1 | recall ins/drop | add span F1 | om span F1 | false alarm | ms/pair |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     rows = []
     for name, r in results.items():
@@ -338,7 +345,8 @@ def format_results(results: dict[str, dict[str, object]]) -> str:
             f"| {name} | {d['addition']['ranking_acc']:.3f} | {d['pp_removed']['ranking_acc']:.3f} | "
             f"{d['subj_removed']['ranking_acc']:.3f} | "
             f"{d['addition']['auc']:.2f}/{d['pp_removed']['auc']:.2f}/{d['subj_removed']['auc']:.2f} | "
-            f"{n['addition_F1']:.3f} | {n['omission_F1']:.3f} | {n['addition_span_F1']:.3f} | "
+            f"{n['addition_F1']:.3f} | {n['omission_F1']:.3f} | "
+            f"{n['recall_omission']:.2f}/{n['recall_drop']:.2f} | {n['addition_span_F1']:.3f} | "
             f"{n['omission_span_F1']:.3f} | {n['false_alarm']:.1%} | {r['ms_per_pair']:.1f} |"
         )
     return head + "\n".join(rows)

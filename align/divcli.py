@@ -11,7 +11,7 @@ from align.encoders import DEFAULT_ENCODER
 
 def cmd_eval_divergence(args: argparse.Namespace) -> int:
     from align.divbench import evaluate, format_results, shared_data
-    from align.divergence import ablation_configs
+    from align.divergence import DivergenceConfig, ablation_configs
     from align.encoders import get_encoder
     from align.errors import InputError
 
@@ -19,7 +19,8 @@ def cmd_eval_divergence(args: argparse.Namespace) -> int:
     if not data.is_dir():
         raise InputError(data, "shared data folder not found (set ALIGN_SHARED_DATA or --data)")
     encoder = get_encoder(args.encoder)
-    configs = ablation_configs() if args.ablations else {"full": None}
+    base = DivergenceConfig(fast_clauses=args.fast_clauses)
+    configs = ablation_configs(base) if args.ablations else {"full": base}
     results = {
         name: evaluate(
             encoder,
@@ -49,6 +50,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval-divergence", help=help_, description=help_)
     p.set_defaults(func=cmd_eval_divergence)
     p.add_argument("--split", choices=("dev", "test"), default="dev")
+    p.add_argument(
+        "--fast-clauses",
+        action="store_true",
+        help="USE only: build clause runs from per-clause token features (faster)",
+    )
     p.add_argument("--ablations", action="store_true", help="also run with each signal off")
     p.add_argument("--n-pairs", type=int, default=300, help="NTREX pairs sampled (default 300)")
     p.add_argument(

@@ -24,9 +24,13 @@ from align.divbench import (
 from align.divergence import FEATURES, DivergenceConfig, TextScore
 from align.encoders import TextEncoder
 
-CLAUSE_SIMS = (0.25, 0.30, 0.35)
-CLAUSE_GAINS = (0.02, 0.04, 0.06)
-CLAUSE_WORD_GAINS = (math.inf, 0.04, 0.08, 0.12, 0.2)
+# The first fit searched clause_sim in 0.25-0.50, clause_gain in 0-0.12 and clause_word_gain in
+# (inf, 0.04-0.2) with one gain for both directions and chose 0.35 / 0.04 / inf; the similarity
+# threshold barely mattered, so the current grid searches the two directions' gains.
+CLAUSE_SIMS = (0.35,)
+CLAUSE_GAINS = (0.02, 0.03, 0.04, 0.05)
+ADDED_GAINS = (0.02, 0.03, 0.04, 0.05)
+CLAUSE_WORD_GAINS = (math.inf,)
 PAIR_WEIGHTS = (1.0, 4.0, 16.0)
 
 
@@ -86,9 +90,15 @@ def fit(encoder: TextEncoder, n_pairs: int = 200) -> DivergenceConfig:
     lrs = [math.log((len(words(e)) + 1) / (len(words(r)) + 1)) for r, e in pairs]
     base = replace(base, len_mean=round(float(np.mean(lrs)), 4))
     best, best_cfg = -1e9, base
-    grid = [(s, g, wg) for s in CLAUSE_SIMS for g in CLAUSE_GAINS for wg in CLAUSE_WORD_GAINS]
-    for s, g, wg in tqdm(grid, desc="clause thresholds (NTREX dev)", unit="cfg"):
-        cfg = replace(base, clause_sim=s, clause_gain=g, clause_word_gain=wg)
+    grid = [
+        (s, g, ag, wg)
+        for s in CLAUSE_SIMS
+        for g in CLAUSE_GAINS
+        for ag in ADDED_GAINS
+        for wg in CLAUSE_WORD_GAINS
+    ]
+    for s, g, ag, wg in tqdm(grid, desc="clause thresholds (NTREX dev)", unit="cfg"):
+        cfg = replace(base, clause_sim=s, clause_gain=g, added_gain=ag, clause_word_gain=wg)
         obj = _objective(clause_metrics(bench, ntrex_results(bench, encoder, cfg)))
         if obj > best:
             best, best_cfg = obj, cfg

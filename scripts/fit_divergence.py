@@ -33,6 +33,7 @@ def main() -> int:
     cfg = fit(get_encoder(args.encoder), n_pairs=args.n_pairs)
     print(f"clause_sim = {cfg.clause_sim}")
     print(f"clause_gain = {cfg.clause_gain}")
+    print(f"added_gain = {cfg.added_gain}")
     print(f"clause_word_gain = {cfg.clause_word_gain}")
     print(f"LOG_LEN_RATIO_MEAN = {cfg.len_mean:.4f}")
     print(f"FITTED_WEIGHTS = ({', '.join(f'{w:.3f}' for w in cfg.weights)})")

@@ -180,3 +180,20 @@ def test_word_deletion_vectors_track_reencoding(encoder):
     assert approx.shape[0] == len(text.rstrip(".").split())
     cos = np.einsum("ij,ij->i", approx[[4, 10]], exact)
     assert (cos > 0.9).all()
+
+
+def test_fast_clauses_agree_with_encoding_the_strings(encoder):
+    from dataclasses import replace
+
+    ru = (
+        "Министр провёл встречу с послом Азербайджана Рахманом Мустафаевым в Москве, "
+        "а на юге страны прошли сильные ливни, затопившие несколько деревень."
+    )
+    en = "The minister held a meeting with Azerbaijan's ambassador Rahman Mustafayev in Moscow."
+    exact, fast = (
+        score_texts([(ru, en)], encoder, replace(DivergenceConfig(), fast_clauses=f))[0]
+        for f in (False, True)
+    )
+    assert fast.label == exact.label == "omission"
+    assert fast.omitted == exact.omitted
+    assert abs(fast.score - exact.score) < 0.05

@@ -1,0 +1,52 @@
+"""Cost of the divergence scorer per bead (cold cache: every clause text encoded).
+
+    python scripts/bench_divergence_cost.py [--n 300]
+
+Scores the first N NTREX sentence pairs (one bead each) with a fresh encoder, in documents of
+16 beads (as ``score_pair`` would), with and without the word-deletion signal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from align.divbench import shared_data
+from align.divergence import DivergenceConfig, score_texts
+from align.encoders import USEEncoder
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=300)
+    args = ap.parse_args()
+    folder = shared_data() / "ntrex-enru"
+    ru = (folder / "newstest2019-ref.rus.txt").read_text(encoding="utf-8").splitlines()[: args.n]
+    en = (folder / "newstest2019-src.eng.txt").read_text(encoding="utf-8").splitlines()[: args.n]
+    pairs = list(zip(ru, en, strict=True))
+    for name, cfg in (
+        ("full", DivergenceConfig()),
+        ("no word gains", replace(DivergenceConfig(), use_words=False)),
+        ("fast_clauses", replace(DivergenceConfig(), fast_clauses=True)),
+    ):
+        enc = USEEncoder()
+        enc.embed([r for r, _ in pairs] + [e for _, e in pairs])  # the aligner embedded these
+        t0 = time.perf_counter()
+        for i in range(0, len(pairs), 16):
+            score_texts(pairs[i : i + 16], enc, cfg)
+        secs = time.perf_counter() - t0
+        print(
+            f"{name}: {1000 * secs / len(pairs):.1f} ms per bead ({len(pairs)} beads, {secs:.1f} s)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
