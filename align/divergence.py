@@ -81,6 +81,9 @@ FITTED_BIAS: float = -1.854
 LOG_LEN_RATIO_MEAN: float = 0.1076  # mean log((en words + 1) / (ru words + 1)), fitted on dev
 
 
+SCORE_BATCH = 128  # beads per batched scoring call in score_pair
+
+
 @dataclass(frozen=True)
 class DivergenceConfig:
     """Thresholds, weights and signal switches (switches are for ablations)."""
@@ -519,8 +522,15 @@ def features_of(
 def score_pair(
     aligned: AlignedPair, encoder: TextEncoder, cfg: DivergenceConfig | None = None
 ) -> AlignedPair:
-    """Score every bead of an aligned pair (in place; returns it for chaining)."""
-    return apply_scores(aligned, score_texts(bead_texts(aligned), encoder, cfg))
+    """Score every bead of an aligned pair (in place; returns it for chaining).
+
+    Beads are scored in batches of ``SCORE_BATCH`` (one batched embedding call each), which
+    keeps memory flat on long documents; scores do not depend on the batching."""
+    texts = bead_texts(aligned)
+    results: list[TextScore] = []
+    for a in range(0, len(texts), SCORE_BATCH):
+        results += score_texts(texts[a : a + SCORE_BATCH], encoder, cfg)
+    return apply_scores(aligned, results)
 
 
 def bead_texts(aligned: AlignedPair) -> list[tuple[str, str]]:
