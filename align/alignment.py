@@ -135,15 +135,14 @@ def paragraph_blocks(
     if len(seg.ru) == len(ru_paras) and len(seg.en) == len(en_paras):
         return whole  # one sentence per paragraph: the paragraph pass would be the sentence pass
     # a paragraph's embedding is built from its sentences' (one encoder pass per sentence)
-    encoder.register_joined(
-        {
-            para.strip(): [s.text.strip() for s in sents]
-            for side in ("ru", "en")
-            for para, sents in zip(
-                seg.pair.side(side).paragraphs, _by_paragraph(seg, side), strict=True
-            )
-        }
-    )
+    joined = {
+        para.strip(): [s.text.strip() for s in sents]
+        for side in ("ru", "en")
+        for para, sents in zip(
+            seg.pair.side(side).paragraphs, _by_paragraph(seg, side), strict=True
+        )
+    }
+    encoder.register_joined(joined)
     pcfg = AlignConfig(max_align=4, skip=cfg.skip, margin=cfg.margin, len_penalty=cfg.len_penalty)
     pbeads = bertalign_beads(ru_paras, en_paras, encoder, pcfg)
     confident = [
@@ -154,6 +153,7 @@ def paragraph_blocks(
         >= cfg.cut_similarity
         for r, e in pbeads
     ]
+    encoder.forget([t for t, parts in joined.items() if parts != [t]])  # only needed above
     blocks: list[tuple[list[int], list[int]]] = [([], [])]
     for k, (r, e) in enumerate(pbeads):
         if k > 0 and confident[k - 1] and confident[k]:

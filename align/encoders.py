@@ -85,6 +85,11 @@ class TextEncoder(Encoder):
         """Forget cached embeddings (the pipeline calls it after each document)."""
         self._cache.clear()
 
+    def forget(self, texts: Sequence[str]) -> None:
+        """Drop what is cached for these texts (e.g. paragraphs after the paragraph pass)."""
+        for t in texts:
+            self._cache.pop(t, None)
+
     def transform(
         self, sents: Sequence[str], num_overlaps: int
     ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
@@ -181,6 +186,12 @@ class USEEncoder(TextEncoder):
         super().clear_cache()
         self._feat_cache.clear()
         self._joined.clear()
+
+    def forget(self, texts: Sequence[str]) -> None:
+        super().forget(texts)
+        for t in texts:
+            self._feat_cache.pop(t, None)
+            self._joined.pop(t, None)
 
     # ---- the two halves of the forward pass ----
     def feature_sums(

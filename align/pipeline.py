@@ -105,14 +105,24 @@ def process_pair(
     text that is already one sentence per line)."""
     times = times if times is not None else StageTimes()
     try:
-        with _timed(times, "segment"):
-            seg = segment(pair)
-        with _timed(times, "align", encoder):
-            aligned = align_pair(seg, encoder, align_cfg)
+        aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
         with _timed(times, "score", encoder):
             return score_pair(aligned, encoder, div_cfg)
     finally:  # documents are independent: keep memory flat over a corpus
         encoder.clear_cache()
+
+
+def _segment_and_align(
+    pair: DocPair,
+    encoder: TextEncoder,
+    align_cfg: AlignConfig | None,
+    times: StageTimes,
+    segment: Segmenter,
+) -> AlignedPair:
+    with _timed(times, "segment"):
+        seg = segment(pair)
+    with _timed(times, "align", encoder):
+        return align_pair(seg, encoder, align_cfg)
 
 
 # ---- parallel documents: workers forked after the model is loaded ----
@@ -178,10 +188,7 @@ def process_long_pair(
     its beads scored in forked workers, in chunks (scores do not depend on the chunking)."""
     times = times if times is not None else StageTimes()
     try:
-        with _timed(times, "segment"):
-            seg = segment(pair)
-        with _timed(times, "align", encoder):
-            aligned = align_pair(seg, encoder, align_cfg)
+        aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
     finally:
         encoder.clear_cache()
     texts = bead_texts(aligned)

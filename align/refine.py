@@ -24,9 +24,8 @@ from functools import cache
 
 import numpy as np
 
+from align.alignment import RawBead
 from align.encoders import TextEncoder
-
-RawBead = tuple[list[int], list[int]]
 
 
 @dataclass(frozen=True)

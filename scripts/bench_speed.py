@@ -9,7 +9,8 @@ Inputs, rebuilt from ../shared/data/ntrex-enru into bench/speed/ (ignored by git
   (c >= 1) of a sentence gets `` (c)`` appended on both sides, so no text repeats and the
   per-text embedding cache gives no unfair hits;
 * ``textberg``: the 7 Text+Berg test documents (de-fr, one sentence per line), aligned and
-  scored, timed from process start (imports and model load included).
+  scored, timed from process start (imports and model load included);
+* ``textberg-align``: the same, aligned only, in one process (what the issue's baseline did).
 
 Each (input, run) is a fresh subprocess, so the peak resident memory (VmHWM) is its own (with
 worker processes, the parent's; each forked worker's own peak is reported separately is not).
@@ -45,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 BENCH = ROOT / "bench" / "speed"
 LONG_SIZES = {"long-1k": 1000, "long-2k": 2000, "long-4k": 4000, "long-8k": 8000, "long-16k": 16000}
-ALL_INPUTS = ["textberg", "ntrex", "long-1997", *LONG_SIZES]
+ALL_INPUTS = ["textberg", "textberg-align", "ntrex", "long-1997", *LONG_SIZES]
 STAGES = ["load", "segment", "embed", "align", "score", "export"]
 
 
@@ -93,8 +94,10 @@ def peak_rss_mb() -> float:
     return float("nan")
 
 
-def run_textberg(jobs: int | None) -> dict:
-    """Align and score the 7 Text+Berg test documents; time from process start."""
+def run_textberg(jobs: int | None, score: bool = True) -> dict:
+    """Align and score the 7 Text+Berg test documents; time from process start. With
+    ``score=False`` (input ``textberg-align``), align only, in one process: the work of the
+    issue's baseline (bertalign's algorithm with the USE-m3 encoder)."""
     from align.alignment import AlignConfig
     from align.encoders import get_encoder
     from align.model import DocMeta, DocPair, Document
@@ -115,6 +118,25 @@ def run_textberg(jobs: int | None) -> dict:
             DocPair(name, Document(DocMeta("ru"), tuple(de)), Document(DocMeta("en"), tuple(fr)))
         )
     times = StageTimes()
+    if not score:
+        from align.alignment import align_pair
+
+        e0 = enc.encode_seconds
+        t = time.perf_counter()
+        segs = [presegmented_pair(p) for p in pairs]
+        for s in segs:
+            align_pair(s, enc, AlignConfig(paragraphs=False))
+        times.align = time.perf_counter() - t - (enc.encode_seconds - e0)
+        times.embed = enc.encode_seconds - e0
+        n_sents = sum(len(s.ru) + len(s.en) for s in segs)
+        total = time.perf_counter() - T_START
+        return {
+            "sentences": n_sents,
+            "total_s": total,
+            "model_load_s": model_load,
+            "jobs": 1,
+            **times.as_dict(),
+        }
     n_jobs = default_jobs(len(pairs)) if jobs is None else jobs
     aligned = process_pairs(
         pairs,
@@ -159,7 +181,10 @@ def run_corpus_timed(name: str, jobs: int | None) -> dict:
 
 
 def child(name: str, jobs: int | None) -> None:
-    res = run_textberg(jobs) if name == "textberg" else run_corpus_timed(name, jobs)
+    if name.startswith("textberg"):
+        res = run_textberg(jobs, score=name == "textberg")
+    else:
+        res = run_corpus_timed(name, jobs)
     res["peak_rss_mb"] = peak_rss_mb()
     # the largest forked worker's own peak (a fork shares the parent's pages until written)
     res["worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
