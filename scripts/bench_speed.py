@@ -5,9 +5,10 @@ Inputs, rebuilt from ../shared/data/ntrex-enru into bench/speed/ (ignored by git
 
 * ``ntrex``: the 123 NTREX en-ru documents as a corpus (one sentence per line);
 * ``long-1997``: all of them concatenated into one document pair (1,997 sentences a side);
-* ``long-1k`` ... ``long-16k``: that pair repeated to 1k..16k sentences a side. Copy number c
-  (c >= 1) of a sentence gets `` (c)`` appended on both sides, so no text repeats and the
-  per-text embedding cache gives no unfair hits;
+* ``long-1k`` ... ``long-16k``: that pair repeated to 1k..16k lines a side. Copy number c
+  (c >= 1) of a line gets ``(c) `` prepended on both sides, so no text repeats and the
+  per-text embedding cache gives no unfair hits (a tag at the end, after the full stop, would
+  be split off as a sentence of its own);
 * ``textberg``: the 7 Text+Berg test documents (de-fr, one sentence per line), aligned and
   scored, timed from process start (imports and model load included);
 * ``textberg-align``: the same, aligned only, in one process (what the issue's baseline did).
@@ -81,9 +82,9 @@ def build_inputs() -> None:
         ru, en = [], []
         for i in range(n):
             c, k = divmod(i, len(all_ru))
-            tag = f" ({c})" if c else ""
-            ru.append(all_ru[k] + tag)
-            en.append(all_en[k] + tag)
+            tag = f"({c}) " if c else ""
+            ru.append(tag + all_ru[k])
+            en.append(tag + all_en[k])
         write_doc(BENCH / name / f"ntrex-x{n}", ru, en)
 
 
