@@ -73,8 +73,15 @@ class TextEncoder(Encoder):
     def embed_joined(self, parts: Sequence[Sequence[str]]) -> NDArray[np.float32]:
         """Embeddings of texts given as their pieces, each text being ``" ".join(pieces)``
         (a paragraph as its sentences, a run of clauses). Encoders that can build them from
-        the pieces' features (:class:`USEEncoder`) do so without encoding the joined text."""
-        return self.embed([" ".join(p) for p in parts])
+        the pieces' features (:class:`USEEncoder`) do so without encoding the joined text.
+        An empty list of pieces gives a zero vector."""
+        texts = [" ".join(p) for p in parts]
+        self.register_joined({t: list(p) for t, p in zip(texts, parts, strict=True) if p})
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        idx = [i for i, p in enumerate(parts) if p]
+        if idx:
+            out[idx] = self.embed([texts[i] for i in idx])
+        return out
 
     def register_joined(self, joined: dict[str, list[str]]) -> None:
         """Declare texts that are their pieces joined by spaces (a paragraph and its
@@ -155,28 +162,6 @@ class USEEncoder(TextEncoder):
         feats, lens = self.feature_sums(texts, store=False)
         d = feats.shape[1] // 3
         return self.head(feats[:, :d] + feats[:, d : 2 * d] + feats[:, 2 * d :], lens)
-
-    def embed_joined(self, parts: Sequence[Sequence[str]]) -> NDArray[np.float32]:
-        """Embeddings of joined pieces from the pieces' token features (as for windows)."""
-        if self.exact_windows:
-            return super().embed_joined(parts)
-        flat = [t for p in parts for t in p]
-        feats, lens = self.feature_sums(flat)
-        d = feats.shape[1] // 3
-        sums = np.zeros((len(parts), d), dtype=np.float32)
-        out_lens = np.zeros(len(parts), dtype=np.int64)
-        k = 0
-        for i, p in enumerate(parts):
-            if not p:
-                continue
-            f = feats[k : k + len(p)]
-            # inner tokens of every piece + the first piece's BOS + the last piece's EOS
-            sums[i] = f[:, :d].sum(axis=0) + f[0, d : 2 * d] + f[-1, 2 * d :]
-            out_lens[i] = int((lens[k : k + len(p)] - 2).sum()) + 2
-            k += len(p)
-        vecs = self.head(sums, out_lens)
-        vecs[[not p for p in parts]] = 0.0
-        return vecs
 
     def register_joined(self, joined: dict[str, list[str]]) -> None:
         if not self.exact_windows:
