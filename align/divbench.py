@@ -230,6 +230,112 @@ def build_ntrex_bench(folder: str | Path, split: str, n_pairs: int = 200) -> lis
     return items
 
 
+# ---------------------------------------------------------------- word-level ranking pairs
+# DEMETR-style perturbations of NTREX English sentences (a larger ranking set for fitting):
+# an added modifier, a removed prepositional phrase, a removed subject word.
+_MODIFIERS = (
+    "very",
+    "new",
+    "old",
+    "large",
+    "small",
+    "major",
+    "local",
+    "national",
+    "foreign",
+    "former",
+    "senior",
+    "early",
+    "recent",
+    "possibly",
+    "reportedly",
+    "nearly",
+    "certain",
+    "several",
+    "other",
+    "main",
+    "key",
+    "young",
+    "strong",
+    "private",
+    "public",
+    "secret",
+    "official",
+    "famous",
+    "rare",
+    "entire",
+    "serious",
+    "total",
+    "second",
+    "whole",
+    "popular",
+    "rural",
+)
+_DETERMINERS = re.compile(r"\b(?:the|a|an|its|their|his|her|this|these)\s+(?=[a-z])")
+_PP = re.compile(
+    r"\s(?:in|on|at|from|with|for|during|over|after|before|near|under|about|into|across|"
+    r"between|against|through|since)\s+(?:the\s+|a\s+|an\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2}"
+    r"(?=[,.;:!?]|$)"
+)
+_SUBJECT = re.compile(
+    r"^(?P<det>The|A|An|This|His|Her|Their|Its)\s+(?P<noun>[a-z][\w-]+)(?=\s+[a-z])"
+    r"|(?P<name>(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)(?=\s+(?:said|says|told|added|stated))"
+)
+
+
+@dataclass(frozen=True)
+class WordPair:
+    """An English sentence and a copy with one word-level perturbation, for the same Russian."""
+
+    kind: str  # word_added, pp_dropped, subject_dropped
+    ru: str
+    en: str
+    pert: str
+
+
+def _perturb_words(en: str, kind: str, rng: random.Random) -> str | None:
+    if kind == "word_added":
+        spots = [m.end() for m in _DETERMINERS.finditer(en)]
+        if not spots:
+            return None
+        at = rng.choice(spots)
+        return f"{en[:at]}{rng.choice(_MODIFIERS)} {en[at:]}"
+    if kind == "pp_dropped":
+        found = list(_PP.finditer(en))
+        if not found:
+            return None
+        m = rng.choice(found)
+        return en[: m.start()] + en[m.end() :]
+    m = _SUBJECT.search(en)
+    if m is None:
+        return None
+    if m.group("noun"):
+        return en[: m.start("noun")].rstrip() + en[m.end("noun") :]
+    return (en[: m.start("name")] + en[m.end("name") :].lstrip()).strip()
+
+
+def build_word_pairs(folder: str | Path, split: str, n_pairs: int = 300) -> list[WordPair]:
+    """Deterministic word-level ranking pairs from the NTREX documents of ``split``."""
+    _check_split(split)
+    ru, en, ids = _ntrex(Path(folder))
+    docs = list(dict.fromkeys(ids))
+    n_dev = round(len(docs) * NTREX_DEV_SHARE)
+    keep = set(docs[:n_dev] if split == "dev" else docs[n_dev:])
+    lines = [i for i in range(len(en)) if ids[i] in keep and len(en[i].split()) >= 6]
+    rng = random.Random(f"{SEED}-words-{split}")
+    rng.shuffle(lines)
+    kinds = ("word_added", "pp_dropped", "subject_dropped")
+    out: list[WordPair] = []
+    want = {k: n_pairs // 3 for k in kinds}
+    for i in lines:
+        for kind in kinds:
+            if want[kind] and (pert := _perturb_words(en[i], kind, rng)) and pert != en[i]:
+                out.append(WordPair(kind, ru[i], en[i], pert))
+                want[kind] -= 1
+                break
+    return out
+
+
 def _overlap(spans: Sequence[Span], gold: Span) -> int:
     return sum(max(0, min(s.end, gold.end) - max(s.start, gold.start)) for s in spans)
 
@@ -320,10 +426,31 @@ def evaluate(
     demetr = demetr_metrics(items, res[: len(items)], res[len(items) :])
     nres = _chunked([(b.ru, b.en) for b in bench], encoder, cfg, f"NTREX clauses {split}", progress)
     secs = time.perf_counter() - t0
+    wp = build_word_pairs(data / "ntrex-enru", split, n_pairs)
+    wres = _chunked(
+        [(p.ru, p.en) for p in wp] + [(p.ru, p.pert) for p in wp],
+        encoder,
+        cfg,
+        f"NTREX word pairs {split}",
+        progress,
+    )
+    words_acc = {
+        kind: float(
+            np.mean(
+                [
+                    wres[len(wp) + i].score > wres[i].score
+                    for i, p in enumerate(wp)
+                    if p.kind == kind
+                ]
+            )
+        )
+        for kind in dict.fromkeys(p.kind for p in wp)
+    }
     return {
         "split": split,
         "demetr": demetr,
         "ntrex": clause_metrics(bench, nres),
+        "ntrex_words": words_acc,
         "pairs_scored": len(pairs) + len(bench),
         "ms_per_pair": 1000 * secs / max(1, len(pairs) + len(bench)),
     }
@@ -333,20 +460,25 @@ def format_results(results: dict[str, dict[str, object]]) -> str:
     """A markdown table: one row per configuration."""
     head = (
         "| config | DEMETR add | DEMETR pp | DEMETR subj | AUC add/pp/subj | NTREX add F1 | "
-        "om F1 | recall ins/drop | add span F1 | om span F1 | false alarm | ms/pair |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "om F1 | recall ins/drop | add span F1 | om span F1 | false alarm | "
+        "NTREX word pairs add/pp/subj | ms/pair |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     rows = []
+    nan = float("nan")
     for name, r in results.items():
         d = r["demetr"]
         n = r["ntrex"]
-        assert isinstance(d, dict) and isinstance(n, dict)
+        w = r.get("ntrex_words", {})
+        assert isinstance(d, dict) and isinstance(n, dict) and isinstance(w, dict)
         rows.append(
             f"| {name} | {d['addition']['ranking_acc']:.3f} | {d['pp_removed']['ranking_acc']:.3f} | "
             f"{d['subj_removed']['ranking_acc']:.3f} | "
             f"{d['addition']['auc']:.2f}/{d['pp_removed']['auc']:.2f}/{d['subj_removed']['auc']:.2f} | "
             f"{n['addition_F1']:.3f} | {n['omission_F1']:.3f} | "
             f"{n['recall_omission']:.2f}/{n['recall_drop']:.2f} | {n['addition_span_F1']:.3f} | "
-            f"{n['omission_span_F1']:.3f} | {n['false_alarm']:.1%} | {r['ms_per_pair']:.1f} |"
+            f"{n['omission_span_F1']:.3f} | {n['false_alarm']:.1%} | "
+            f"{w.get('word_added', nan):.3f}/{w.get('pp_dropped', nan):.3f}/"
+            f"{w.get('subject_dropped', nan):.3f} | {r['ms_per_pair']:.1f} |"
         )
     return head + "\n".join(rows)

@@ -1,0 +1,76 @@
+"""Word-level coverage (align.coverage) with the real offline encoder, and the word-level
+ranking pairs built from NTREX (align.divbench.build_word_pairs)."""
+
+from __future__ import annotations
+
+import pytest
+
+from align.coverage import coverage, word_vectors
+from align.divbench import build_word_pairs
+
+RU = "Глава Дагестана провёл встречу с чемпионом, сообщает сайт главы республики."
+EN = "The head of Dagestan held a meeting with the champion, the website of the head of the republic reports."
+
+
+def _cov(encoder, ru: str, en: str):
+    vecs = word_vectors(encoder, [(ru, en)])
+    return coverage(ru, en, vecs, center=0.6, width=0.1)
+
+
+def test_a_faithful_translation_is_covered(encoder):
+    cov = _cov(encoder, RU, EN)
+    assert [w.text for w in cov.en_words][0] == "head"  # articles are left out
+    by_word = {w.text: c for w, c in zip(cov.ru_words, cov.ru_cov, strict=True)}
+    for w in ("Дагестана", "встречу", "чемпионом", "сайт", "республики"):
+        assert by_word[w] > 0.5, w
+    assert cov.omitted_mass < 0.4 and cov.added_mass < 0.4
+
+
+def test_removing_one_of_two_occurrences_uncovers_a_russian_word(encoder):
+    """One-to-one assignment: «Глава» and «главы» cannot both lean on one remaining "head"."""
+    full = _cov(encoder, RU, EN)
+    cut = _cov(encoder, RU, EN.replace("The head of Dagestan", "Dagestan", 1))
+    assert cut.omitted_mass > full.omitted_mass + 0.02
+
+
+def test_an_added_word_raises_added_mass_and_nothing_else_changes_much(encoder):
+    plus = EN.replace("the champion", "the retired champion")
+    full, more = _cov(encoder, RU, EN), _cov(encoder, RU, plus)
+    assert more.added_mass > full.added_mass
+    assert abs(more.omitted_mass - full.omitted_mass) < 0.02
+    retired = [c for w, c in zip(more.en_words, more.en_cov, strict=True) if w.text == "retired"]
+    assert retired[0] < 0.5
+
+
+def test_names_and_numbers_match_across_scripts(encoder):
+    cov = _cov(encoder, "Галузин назвал 26 июля.", "Galuzin named July 26.")
+    by_word = {w.text: c for w, c in zip(cov.ru_words, cov.ru_cov, strict=True)}
+    assert by_word["Галузин"] > 0.95 and by_word["26"] > 0.95
+
+
+def test_uncovered_in_reports_a_missing_clause(encoder):
+    ru = "Министр прибыл в Москву, где он встретился с коллегами из Китая."
+    cov = _cov(encoder, ru, "The minister arrived in Moscow.")
+    start = ru.index("где")
+    from align.model import Span
+
+    tail = Span(ru[start:-1], start, len(ru) - 1)
+    head = Span(ru[: ru.index(",")], 0, ru.index(","))
+    assert cov.uncovered_in(tail, "ru") > 0.6 > cov.uncovered_in(head, "ru")
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_word_pairs_are_deterministic_and_perturbed(split):
+    from tests.conftest import NTREX
+
+    if not NTREX.is_dir():
+        pytest.skip("shared NTREX data not present")
+    a = build_word_pairs(NTREX, split, 60)
+    assert a == build_word_pairs(NTREX, split, 60)
+    assert {p.kind for p in a} == {"word_added", "pp_dropped", "subject_dropped"}
+    for p in a:
+        assert p.pert != p.en
+        if p.kind == "word_added":
+            assert len(p.pert.split()) == len(p.en.split()) + 1
+        else:
+            assert len(p.pert.split()) < len(p.en.split())
