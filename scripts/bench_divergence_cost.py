@@ -33,6 +33,7 @@ def main() -> int:
     pairs = list(zip(ru, en, strict=True))
     for name, cfg in (
         ("full", DivergenceConfig()),
+        ("no word coverage", replace(DivergenceConfig(), use_coverage=False)),
         ("no word gains", replace(DivergenceConfig(), use_words=False)),
         ("fast_clauses", replace(DivergenceConfig(), fast_clauses=True)),
     ):
