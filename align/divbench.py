@@ -188,13 +188,18 @@ def _drop_clause(text: str, rng: random.Random) -> str | None:
     return (before + after).strip()
 
 
+def _split_docs(ids: Sequence[str], split: str) -> set[str]:
+    """The NTREX document ids of ``split``: dev = the first 40% in file order, test = the rest."""
+    docs = list(dict.fromkeys(ids))
+    n_dev = round(len(docs) * NTREX_DEV_SHARE)
+    return set(docs[:n_dev] if split == "dev" else docs[n_dev:])
+
+
 def build_ntrex_bench(folder: str | Path, split: str, n_pairs: int = 200) -> list[ClauseItem]:
     """Deterministic clause benchmark: per sampled pair a clean copy and one perturbed copy."""
     _check_split(split)
     ru, en, ids = _ntrex(Path(folder))
-    docs = list(dict.fromkeys(ids))
-    n_dev = round(len(docs) * NTREX_DEV_SHARE)
-    keep = set(docs[:n_dev] if split == "dev" else docs[n_dev:])
+    keep = _split_docs(ids, split)
     lines = [
         i for i in range(len(en)) if ids[i] in keep and len(en[i].split()) >= 8 and ru[i].strip()
     ]
@@ -318,9 +323,7 @@ def build_word_pairs(folder: str | Path, split: str, n_pairs: int = 300) -> list
     """Deterministic word-level ranking pairs from the NTREX documents of ``split``."""
     _check_split(split)
     ru, en, ids = _ntrex(Path(folder))
-    docs = list(dict.fromkeys(ids))
-    n_dev = round(len(docs) * NTREX_DEV_SHARE)
-    keep = set(docs[:n_dev] if split == "dev" else docs[n_dev:])
+    keep = _split_docs(ids, split)
     lines = [i for i in range(len(en)) if ids[i] in keep and len(en[i].split()) >= 6]
     rng = random.Random(f"{SEED}-words-{split}")
     rng.shuffle(lines)
