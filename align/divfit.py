@@ -35,6 +35,8 @@ CLAUSE_GAINS = (0.03, 0.04, 0.05)
 ADDED_GAINS = (0.03, 0.04)
 CLAUSE_UNCOVERED = (math.inf, 0.7, 0.8)
 COVERAGE_SIGMOIDS = ((0.55, 0.05), (0.6, 0.1), (0.65, 0.05))
+# The fourth fit adds the weight of function words in the coverage masses (1.0 = the third fit).
+FUNCTION_WEIGHTS = (0.1, 0.3, 1.0)
 PAIR_WEIGHTS = (4.0, 16.0, 64.0)
 
 
@@ -139,8 +141,8 @@ def _fit_on(dev: _DevData) -> tuple[NDArray[np.float64], float, float]:
 
 
 def fit(encoder: TextEncoder, n_pairs: int = 200, n_word_pairs: int = 300) -> DivergenceConfig:
-    """Fit, on dev data only: the length mean; the coverage sigmoid (by the ranking accuracy of
-    a weight fit); the clause thresholds (NTREX clause benchmark); the score weights."""
+    """Fit, on dev data only: the length mean; the coverage sigmoid and function-word weight (by
+    the ranking accuracy of a weight fit); the clause thresholds (NTREX clause benchmark); the score weights."""
     data = shared_data()
     items = load_demetr(data / "demetr-ru", "dev")
     bench = build_ntrex_bench(data / "ntrex-enru", "dev", n_pairs)
@@ -150,8 +152,9 @@ def fit(encoder: TextEncoder, n_pairs: int = 200, n_word_pairs: int = 300) -> Di
     lrs = [math.log((len(words(e)) + 1) / (len(words(r)) + 1)) for r, e in pairs]
     base = replace(base, len_mean=round(float(np.mean(lrs)), 4))
     best_acc = -1.0
-    for c, wd in tqdm(COVERAGE_SIGMOIDS, desc="coverage sigmoid (dev ranking)", unit="cfg"):
-        cfg = replace(base, cov_center=c, cov_width=wd)
+    sig = [(c, wd, fw) for c, wd in COVERAGE_SIGMOIDS for fw in FUNCTION_WEIGHTS]
+    for c, wd, fw in tqdm(sig, desc="coverage sigmoid, function weight (dev ranking)", unit="cfg"):
+        cfg = replace(base, cov_center=c, cov_width=wd, cov_function_weight=fw)
         acc = _fit_on(_dev_data(encoder, cfg, items, bench, wp))[2]
         if acc > best_acc:
             best_acc, base = acc, cfg

@@ -2,7 +2,8 @@
 
     python scripts/fit_divergence.py [--n-pairs 200]
 
-1. The coverage sigmoid (``cov_center``, ``cov_width``): by the dev ranking accuracy of a
+1. The coverage sigmoid (``cov_center``, ``cov_width``) and the function-word weight
+   (``cov_function_weight``): by the dev ranking accuracy of a
    weight fit.
 2. Clause thresholds (``clause_gain``, ``added_gain``, ``clause_uncovered``): grid search on the
    NTREX clause benchmark (dev documents) maximising mean detection F1 + mean span F1 − 2 x
@@ -41,6 +42,7 @@ def main() -> int:
     print(f"clause_uncovered = {cfg.clause_uncovered}")
     print(f"cov_center = {cfg.cov_center}")
     print(f"cov_width = {cfg.cov_width}")
+    print(f"cov_function_weight = {cfg.cov_function_weight}")
     print(f"LOG_LEN_RATIO_MEAN = {cfg.len_mean:.4f}")
     print(f"FITTED_WEIGHTS = ({', '.join(f'{w:.3f}' for w in cfg.weights)})")
     print(f"FITTED_BIAS = {cfg.bias:.3f}")

@@ -74,3 +74,27 @@ def test_word_pairs_are_deterministic_and_perturbed(split):
             assert len(p.pert.split()) == len(p.en.split()) + 1
         else:
             assert len(p.pert.split()) < len(p.en.split())
+
+
+def test_function_words_weigh_less_than_content_words(encoder):
+    """A missing preposition costs less of the omitted mass than a missing noun."""
+    ru = "Он приехал в город вечером."
+    vecs = word_vectors(
+        encoder, [(ru, "He arrived the city in the evening."), (ru, "He arrived in the evening.")]
+    )
+    no_prep = coverage(ru, "He arrived the city in the evening.", vecs, 0.6, 0.1)
+    no_noun = coverage(ru, "He arrived in the evening.", vecs, 0.6, 0.1)
+    assert {w.text: x for w, x in zip(no_prep.ru_words, no_prep.ru_weight, strict=True)}["в"] < 1.0
+    assert no_prep.omitted_mass < no_noun.omitted_mass
+    # the weighting is a parameter: 1.0 weighs every word alike
+    flat = coverage(ru, "He arrived in the evening.", vecs, 0.6, 0.1, function_weight=1.0)
+    assert set(flat.ru_weight) == {1.0}
+
+
+def test_a_name_used_once_in_the_english_covers_one_russian_word(encoder):
+    ru = "Видео драки Симса и Симпсона опубликовано, в ней Симс потерял очки."
+    en = "Officials released video of the confrontation between Sims and Simpson."
+    cov = _cov(encoder, ru, en)
+    by_word = {w.text: c for w, c in zip(cov.ru_words, cov.ru_cov, strict=True)}
+    assert max(by_word["Симса"], by_word["Симс"]) > 0.9
+    assert min(by_word["Симса"], by_word["Симс"]) < 0.5
