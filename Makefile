@@ -24,8 +24,8 @@ test: setup
 	$(OFFLINE) $(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check align scripts tests
-	$(BIN)/ruff format --check align scripts tests
+	$(BIN)/ruff check align scripts tests notebooks
+	$(BIN)/ruff format --check align scripts tests notebooks
 
 clean:
 	rm -rf out .pytest_cache

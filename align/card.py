@@ -60,9 +60,16 @@ def card_data(
     fingerprint: str = "00000-of-00001",
 ) -> DatasetCardData:
     """The card's YAML metadata; ``data_dir`` (the folder with ``data/``) adds file sizes."""
+    license_ = corpus_info.get("license", "other")
+    extra: dict[str, str] = {}
+    if license_ == "other":  # the Hub asks for a name (and a link, when there is one)
+        extra["license_name"] = corpus_info.get("license_name", f"{corpus_name}-sources")
+        if corpus_info.get("license_link"):
+            extra["license_link"] = corpus_info["license_link"]
     data = DatasetCardData(
         language=["ru", "en"],
-        license=corpus_info.get("license", "other"),
+        license=license_,
+        **extra,
         multilinguality=["translation"],
         task_categories=["translation", "text-classification"],
         pretty_name=f"{corpus_name}: aligned Russian-English pairs with translation divergences",

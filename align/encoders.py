@@ -16,9 +16,11 @@ Embeddings are L2-normalised and cached by text, so the overlapping windows bert
 from __future__ import annotations
 
 import os
+import platform
 import time
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,6 +44,19 @@ def cpu_threads() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+def machine_description() -> str:
+    """CPU model, the cores this process may use, Python version — for benchmark reports."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    return f"{cpu}, {cpu_threads()} cores, Python {platform.python_version()}, no GPU used"
 
 
 class TextEncoder(Encoder):

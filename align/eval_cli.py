@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import platform
 from pathlib import Path
 
-from align.encoders import DEFAULT_ENCODER
+from align.encoders import DEFAULT_ENCODER, machine_description
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -23,14 +22,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"alignments written to {args.out}")
     print(TABLE_HEADER)
     print(table_row(result))
-    print(f"({len(bench.docs)} documents; machine: {platform.machine()}, {_cores()} CPU cores)")
+    print(f"({len(bench.docs)} documents; machine: {machine_description()})")
     return 0
-
-
-def _cores() -> int:
-    from align.encoders import cpu_threads
-
-    return cpu_threads()
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -3,7 +3,8 @@
 Corpus format (see README): a folder holding one sub-folder per document pair::
 
     CORPUS/
-      corpus.toml            optional: name, description, license, citation
+      corpus.toml            optional: name, description, license (license_name, license_link
+                             when it is "other"), citation
       <doc_id>/
         ru.txt               the Russian text
         en.txt               the English text

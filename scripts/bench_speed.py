@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -192,15 +191,6 @@ def child(name: str, jobs: int | None) -> None:
     print("RESULT " + json.dumps(res))
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return f"{cpu}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -239,10 +229,14 @@ def main() -> None:
         results[name] = {k: statistics.median(r[k] for r in rs) for k in keys}
         results[name]["runs"] = len(rs)
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"machine": machine(), "results": results}, indent=2))
+    from align.encoders import machine_description  # after the timed runs: no import cost in them
+
+    args.json.write_text(
+        json.dumps({"machine": machine_description(), "results": results}, indent=2)
+    )
 
     print(
-        f"machine: {machine()}; median of {args.runs} run(s); command: python scripts/bench_speed.py"
+        f"machine: {machine_description()}; median of {args.runs} run(s); command: python scripts/bench_speed.py"
     )
     print(
         "| input | sentences (both sides) | total s | sent/s | "

@@ -11,27 +11,14 @@ the document (appended if the markers are missing). Each row is also what
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 from pathlib import Path
 
-from align.encoders import cpu_threads, get_encoder
+from align.encoders import get_encoder, machine_description
 from align.evaluate import TABLE_HEADER, evaluate, load_bench, table_row
 from align.pipeline import quiet_libraries
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:  # pragma: no cover
-        pass
-    return f"{cpu}, {cpu_threads()} cores, no GPU used"
 
 
 def main() -> int:
@@ -54,7 +41,11 @@ def main() -> int:
                 res = evaluate(bench, system, None if system == "gale-church" else encoder)
                 rows.append(table_row(res))
                 print(rows[-1], flush=True)
-    block = f"{START}\n{TABLE_HEADER}\n" + "\n".join(rows) + f"\n\nMachine: {machine()}.\n{END}"
+    block = (
+        f"{START}\n{TABLE_HEADER}\n"
+        + "\n".join(rows)
+        + f"\n\nMachine: {machine_description()}.\n{END}"
+    )
     text = args.doc.read_text(encoding="utf-8") if args.doc.exists() else ""
     if START in text and END in text:
         text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]

@@ -15,6 +15,7 @@ def test_card_yaml_parses_with_hub_metadata(seed_run):
     meta = card.data.to_dict()
     assert meta["language"] == ["ru", "en"]
     assert meta["license"] == "other"  # corpora/seed/corpus.toml
+    assert meta["license_name"] == "seed-sources"  # the Hub asks for one with "other"
     assert "translation" in meta["task_categories"]
     assert meta["multilinguality"] == ["translation"]
     configs = {c["config_name"]: c for c in meta["configs"]}

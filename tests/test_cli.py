@@ -58,6 +58,23 @@ def test_no_traceback_from_the_console_entry_point(tmp_path):
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
 
 
+def test_a_closed_pipe_ends_quietly():
+    """`align segment corpus | head -1`: the reader leaves early; no BrokenPipeError traceback.
+    (The seed segments to ~9.5 kB, more than one pipe-buffer flush.)"""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "align", "segment", str(SEED)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away while the command still writes
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
 def test_failed_export_keeps_previous_output(tmp_path, monkeypatch, seed_run):
     out = tmp_path / "out"
     export.write_dataset(seed_run.aligned, out, corpus_name="seed")
