@@ -29,13 +29,14 @@ from align.encoders import TextEncoder
 # The first fit searched clause_sim in 0.25-0.50, clause_gain in 0-0.12 and clause_word_gain in
 # (inf, 0.04-0.2) with one gain for both directions and chose 0.35 / 0.04 / inf; the similarity
 # threshold barely mattered, so the current grid searches the two directions' gains.
-# The third fit (word coverage added) keeps clause_sim 0.35 and clause_word_gain off, and searches
-# the coverage sigmoid, the gains and the clause-coverage threshold.
+# The fourth fit (word coverage added) keeps clause_sim 0.35 and clause_word_gain off, and searches
+# the coverage sigmoid, the gains and the clause-coverage threshold (fits counted as in
+# docs/divergence.md, "Fitting history").
 CLAUSE_GAINS = (0.03, 0.04, 0.05)
 ADDED_GAINS = (0.03, 0.04)
 CLAUSE_UNCOVERED = (math.inf, 0.7, 0.8)
 COVERAGE_SIGMOIDS = ((0.55, 0.05), (0.6, 0.1), (0.65, 0.05))
-# The fourth fit adds the weight of function words in the coverage masses (1.0 = the third fit).
+# The fifth fit adds the weight of function words in the coverage masses (1.0 = the fourth fit).
 FUNCTION_WEIGHTS = (0.1, 0.3, 1.0)
 PAIR_WEIGHTS = (4.0, 16.0, 64.0)
 
@@ -142,7 +143,8 @@ def _fit_on(dev: _DevData) -> tuple[NDArray[np.float64], float, float]:
 
 def fit(encoder: TextEncoder, n_pairs: int = 200, n_word_pairs: int = 300) -> DivergenceConfig:
     """Fit, on dev data only: the length mean; the coverage sigmoid and function-word weight (by
-    the ranking accuracy of a weight fit); the clause thresholds (NTREX clause benchmark); the score weights."""
+    the ranking accuracy of a weight fit); the clause thresholds (NTREX clause benchmark); the
+    score weights."""
     data = shared_data()
     items = load_demetr(data / "demetr-ru", "dev")
     bench = build_ntrex_bench(data / "ntrex-enru", "dev", n_pairs)
