@@ -33,10 +33,10 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
-from align.clauses import words
+from align.divergence.clauses import words
+from align.divergence.translit import is_cyrillic, name_similarity
 from align.encoders import TextEncoder
 from align.model import Span
-from align.translit import is_cyrillic, name_similarity
 
 EN_ARTICLES = frozenset({"a", "an", "the"})
 _RU_FUNCTION = """а без бы был была были было быть в во вы да для до его ее её же за и из или их к ко
