@@ -135,19 +135,48 @@ def read_document(path: Path, lang: Lang, meta: dict[str, str] | None = None) ->
     if not path.is_file():
         raise InputError(path, "file does not exist")
     text, encoding = decode_text(path.read_bytes(), path)
-    fields = {k: str(v) for k, v in (meta or {}).items() if k in META_FIELDS}
-    m = _DATE_TOKEN.match(text)
-    if m:
-        fields.setdefault("date", m.group(1))
-        text = text[m.end() :]
-    paras = split_paragraphs(text)
+    doc = parse_document(text, lang, path, meta, encoding=encoding)
+    check_language(" ".join(doc.paragraphs), lang, path)
+    return doc
+
+
+def parse_document(
+    text: str,
+    lang: Lang,
+    where: str | Path,
+    meta: dict[str, str] | None = None,
+    *,
+    encoding: str = "utf-8",
+    presegmented: bool = False,
+) -> Document:
+    """Decoded text -> :class:`Document` (metadata lines, paragraphs; script checked).
+
+    ``presegmented``: one sentence per line, kept as given (no date/dateline handling);
+    each line becomes one "paragraph" that :func:`align.segment.presegmented_pair` keeps whole.
+    ``where`` names the input in errors. Language detection is :func:`check_language`.
+    """
+    fields = {k: str(v) for k, v in (meta or {}).items() if k in META_FIELDS and v is not None}
     published = ""
-    while paras and is_dateline(paras[0]):
-        published = paras.pop(0)
+    if presegmented:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        paras = [ln.strip() for ln in lines if ln.strip()]
+    else:
+        m = _DATE_TOKEN.match(text)
+        if m:
+            fields.setdefault("date", m.group(1))
+            text = text[m.end() :]
+        paras = split_paragraphs(text)
+        while paras and is_dateline(paras[0]):
+            published = paras.pop(0)
     if not paras:
-        raise InputError(path, "empty document (no text after the metadata lines)")
-    check_language(" ".join(paras), lang, path)
-    doc_meta = DocMeta(lang=lang, path=str(path), encoding=encoding, published=published)
+        raise InputError(where, "empty document (no text after the metadata lines)")
+    if script_share(" ".join(paras), lang) < 0.5:
+        other = "Latin" if lang == "ru" else "Cyrillic"
+        raise InputError(
+            where, f"expected {LANG_NAMES[lang]} text but it is mostly in {other} script"
+        )
+    path = str(where) if isinstance(where, Path) else ""
+    doc_meta = DocMeta(lang=lang, path=path, encoding=encoding, published=published)
     return Document(meta=replace(doc_meta, **fields), paragraphs=tuple(paras))
 
 

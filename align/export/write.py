@@ -163,9 +163,21 @@ def write_dataset(
     corpus_info: dict[str, str] | None = None,
 ) -> DatasetDict:
     """Write the dataset folder (parquet + Arrow + card) atomically; return the datasets."""
+    dd = build_datasets(aligned)
+    save_dataset(dd, out, corpus_name=corpus_name, corpus_info=corpus_info)
+    return dd
+
+
+def save_dataset(
+    dd: DatasetDict,
+    out: str | Path,
+    *,
+    corpus_name: str = "corpus",
+    corpus_info: dict[str, str] | None = None,
+) -> None:
+    """Write the two tables as the dataset folder (parquet + Arrow + card), atomically."""
     from align.export.card import dataset_card, parquet_path
 
-    dd = build_datasets(aligned)
     datasets.disable_progress_bars()
     try:
         with atomic_dir(out) as tmp:
@@ -188,4 +200,3 @@ def write_dataset(
             (tmp / "README.md").write_text(card, encoding="utf-8")
     finally:
         datasets.enable_progress_bars()
-    return dd
