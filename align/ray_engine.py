@@ -121,6 +121,13 @@ def connect(address: str | None, workers: int) -> bool:
     return True
 
 
+def _quiet_ray_data() -> None:
+    """Ray Data logs every execution at INFO on its own child loggers: our bar says it all."""
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("ray.data"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def run_ray(
     source: Source,
     todo: list[ShardSpec],
@@ -136,7 +143,7 @@ def run_ray(
     import ray
 
     try:
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        _quiet_ray_data()
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False  # ours counts documents and sentences
         ctx.print_on_execution_start = False
@@ -155,7 +162,6 @@ def run_ray(
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=workers),
             num_cpus=1,
-            max_restarts=0,  # a failed actor fails the run (resume picks up its shards)
             fn_constructor_kwargs={
                 "source": source.describe(),
                 "options": opts,

@@ -72,8 +72,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(
             f"timings: {res.n_docs} documents, {res.n_sentences} sentences (both sides) in "
             f"{res.seconds:.1f} s ({res.n_sentences / max(res.seconds, 1e-9):.0f} per second, "
-            f"{res.engine} engine, {res.workers} worker(s)); stages (s, summed over local "
-            f"workers): {stages}"
+            f"{res.engine} engine, {res.workers} worker(s))"
+            + (f"; stages (s, summed over workers): {stages}" if res.engine == "local" else "")
         )
     return 0
 
