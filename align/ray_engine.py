@@ -66,6 +66,7 @@ class ShardWorker:
             error = ""
             n_docs = n_sents = 0
             try:
+                self.encoder.reset()  # as in the local engine: shards independent of history
                 pairs = [
                     to_docpair(r, presegmented=self.opts.presegmented)
                     for r in self.source.read(spec)

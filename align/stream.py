@@ -104,6 +104,7 @@ def _local_engine(
     times: StageTimes,
 ) -> None:
     for spec in todo:
+        encoder.reset()  # each shard computed as in a fresh process, whatever ran before
         pairs = [to_docpair(raw, presegmented=opts.presegmented) for raw in source.read(spec)]
         aligned = process_pairs(
             pairs,

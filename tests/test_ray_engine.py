@@ -35,9 +35,7 @@ def ray_cluster():
 
 
 def _same(a: dict, b: dict) -> bool:
-    return all(
-        math.isclose(a[k], b[k], abs_tol=1e-5) if k in FLOATS else a[k] == b[k] for k in a
-    )
+    return all(math.isclose(a[k], b[k], abs_tol=1e-5) if k in FLOATS else a[k] == b[k] for k in a)
 
 
 def test_ray_engine_gives_the_rows_of_the_local_engine(tmp_path, ntrex_lines, ray_cluster):

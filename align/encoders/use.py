@@ -81,6 +81,11 @@ class USEEncoder(TextEncoder):
         self._feat_cache.clear()
         self._joined.clear()
 
+    def reset(self) -> None:
+        # the per-token tables too: rows computed in another batch can differ in the last bit
+        super().reset()
+        self._tok_table, self._tok_slot, self._tok_count = None, None, 1
+
     def forget(self, texts: Sequence[str]) -> None:
         super().forget(texts)
         for t in texts:
