@@ -78,7 +78,11 @@ class Progress:
 
     def __init__(self, total: int, done: int, enabled: bool) -> None:
         self.bar = tqdm(
-            total=total, initial=done, desc="documents", unit="doc", disable=not enabled
+            total=total,
+            initial=done,
+            desc="documents",
+            unit="doc",
+            disable=None if enabled else True,  # None: quiet when not a terminal
         )
         self.sentences = 0
         self.t0 = time.perf_counter()

@@ -9,7 +9,8 @@ process; a sampler reads the RSS of the driver and of every process under it (fo
 Ray's raylet and actors) every 0.2 s.
 
     python scripts/bench_scale.py --docs 20000                 # the size
-    python scripts/bench_scale.py --docs 200 --max-sentences 8 --rss-docs 50
+    python scripts/bench_scale.py --docs 200 --max-sentences 8 --rss-docs 250 2000 \\
+        --rss-max-sentences 2
 
 Columns: sentences = both sides as segmented; s = wall time of the command from process start
 (imports, model load, Ray start included); run s / sentences/s = the library call alone (from
@@ -108,20 +109,24 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=20000, help="documents in the corpus")
     ap.add_argument("--max-sentences", type=int, default=None, help="cut documents to N")
     ap.add_argument(
-        "--rss-docs", type=int, default=0, help="also run local --jobs 2 on this many documents"
+        "--rss-docs",
+        type=int,
+        nargs="*",
+        default=[],
+        help="driver memory against corpus size: also run local --jobs 2 on these sizes",
+    )
+    ap.add_argument(
+        "--rss-max-sentences", type=int, default=None, help="cut those documents to N sentences"
     )
     ap.add_argument("--configs", nargs="*", default=list(CONFIGS), choices=list(CONFIGS))
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         work = Path(tmp)
         rows: list[tuple[str, dict[str, float]]] = []
-        sizes = [(args.docs, args.configs)]
-        if args.rss_docs:
-            sizes.append((args.rss_docs, ["local --jobs 2"]))
-        for n, configs in sizes:
-            corpus = write_jsonl(
-                ntrex_rows(n, max_sentences=args.max_sentences), work / f"c{n}.jsonl"
-            )
+        sizes = [(args.docs, args.max_sentences, args.configs)]
+        sizes += [(n, args.rss_max_sentences, ["local --jobs 2"]) for n in args.rss_docs]
+        for n, max_sents, configs in sizes:
+            corpus = write_jsonl(ntrex_rows(n, max_sentences=max_sents), work / f"c{n}.jsonl")
             for name in configs:
                 res = run(corpus, work / "out", CONFIGS[name])
                 rows.append((name, res))

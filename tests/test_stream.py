@@ -187,6 +187,7 @@ def test_one_pair_presegmented_from_the_command_line(tmp_path, ntrex_lines, caps
     assert "story: 6 ru / 5 en sentences" in capsys.readouterr().out
     sents = load_from_disk(str(out))["sentences"]
     assert sorted(i for r in sents["ru_sent_ids"] for i in r) == list(range(6))
-    assert [t["ru"] for t in sents["translation"]][0] == ru_lines[0]
+    for ids, t in zip(sents["ru_sent_ids"], sents["translation"], strict=True):
+        assert t["ru"] == " ".join(ru_lines[i] for i in ids)  # the lines, kept as given
     assert main(["run", str(ru), "--ru", str(ru), "--en", str(en), "--out", str(out)]) == 2
     assert "either a corpus or both --ru" in capsys.readouterr().err
