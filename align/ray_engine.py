@@ -169,11 +169,18 @@ def run_ray(
                 "work": str(work.path.resolve()),
             },
         )
-        for row in ds.iter_rows():
-            if row["error"]:
-                path, problem = json.loads(row["error"])
-                raise InputError(path, problem)
-            progress.update(int(row["n_docs"]), int(row["n_sentences"]))
+        try:
+            for row in ds.iter_rows():
+                if row["error"]:
+                    path, problem = json.loads(row["error"])
+                    raise InputError(path, problem)
+                progress.update(int(row["n_docs"]), int(row["n_sentences"]))
+        except ray.exceptions.RayError as err:  # a worker died, the cluster went away, ...
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise AlignError(
+                f"Ray engine failed ({first}); the finished shards are kept in {work.path}: "
+                "rerun with --resume"
+            ) from None
     finally:
         if started:
             ray.shutdown()

@@ -168,9 +168,20 @@ def run_stream(
             from align.ray_engine import run_ray
 
             run_ray(source, todo, wd, opts, n_workers, bar, address=ray_address)
-    except BaseException:
+    except InputError as err:  # a row the language detector refused, midway
         bar.close()
         if wd.empty():  # nothing worth resuming: leave no trace
+            wd.remove()
+            raise
+        kept = sum(d["n_docs"] for d in wd.finished().values())
+        raise InputError(
+            err.path,
+            f"{err.problem} ({kept} finished documents kept in {work_path}: fix the row and "
+            "rerun with --resume)",
+        ) from None
+    except BaseException:
+        bar.close()
+        if wd.empty():
             wd.remove()
         raise
     bar.close()

@@ -191,3 +191,22 @@ def test_one_pair_presegmented_from_the_command_line(tmp_path, ntrex_lines, caps
         assert t["ru"] == " ".join(ru_lines[i] for i in ids)  # the lines, kept as given
     assert main(["run", str(ru), "--ru", str(ru), "--en", str(en), "--out", str(out)]) == 2
     assert "either a corpus or both --ru" in capsys.readouterr().err
+
+
+def test_row_refused_midway_keeps_the_shards_for_resume(tmp_path, encoder, ntrex_lines):
+    rows = list(ntrex_rows(6, max_sentences=2))
+    english = rows[4]["en"]
+    rows[4]["en"] = "Der Hund läuft schnell über die Straße. Die Kinder spielen heute im Garten."
+    src = write_jsonl(iter(rows), tmp_path / "c.jsonl")
+    opts = StreamOptions(shard_docs=2)
+    kw = {"options": opts, "jobs": 1, "progress": False, "encoder": encoder}
+    with pytest.raises(InputError) as err:  # the script check passes; the detector refuses
+        run_stream(open_source(src), tmp_path / "out", **kw)
+    msg = str(err.value)
+    assert "line 5 (doc_id" in msg and "detected German" in msg and "--resume" in msg
+    assert not (tmp_path / "out").exists()
+    assert len(list((tmp_path / "out.shards" / "shards").glob("[0-9]*.json"))) == 2
+    rows[4]["en"] = english  # fixed: rows not yet written may change
+    write_jsonl(iter(rows), src)
+    res = run_stream(open_source(src), tmp_path / "out", resume=True, **kw)
+    assert res.resumed_docs == 4 and res.dataset["documents"].num_rows == 6
