@@ -41,6 +41,14 @@ class AlignConfig:
     csls: float = 0.0  # weight of the CSLS-style hubness correction (:func:`csls_vectors`)
     csls_k: int = 4
     size_cost: float = 0.0  # subtracted per sentence beyond the first on each side of a bead
+    # second-pass objective: "bertalign" (its summed similarity) or "cost" (Vecalign-style bead
+    # cost of :mod:`align.second_pass`, with ``del_cost`` per 1-0 / 0-1 bead)
+    objective: str = "bertalign"
+    del_cost: float = 0.6
+    len_weight: float = 0.0
+    tau: float = 0.0  # subtracted from the similarity of every bead with both sides
+    peel: float = 0.0  # second pass: split off edge sentences earning less (0 = off)
+    peel_len_penalty: bool = True
 
 
 def bertalign_beads(
@@ -76,7 +84,21 @@ def bertalign_beads(
         aligner.src_vecs, aligner.tgt_vecs = csls_vectors(
             aligner.src_vecs, aligner.tgt_vecs, cfg.csls, cfg.csls_k, cfg.size_cost
         )
-    return [(list(s), list(t)) for s, t in aligner.align_sents()]
+    if cfg.tau:
+        aligner.src_vecs, aligner.tgt_vecs = offset_vectors(
+            aligner.src_vecs, aligner.tgt_vecs, cfg.tau
+        )
+    if cfg.objective == "cost":
+        from align.second_pass import align_cost
+
+        beads = align_cost(aligner, cfg.del_cost, cfg.len_weight)
+    else:
+        beads = [(list(s), list(t)) for s, t in aligner.align_sents()]
+    if cfg.peel > 0:
+        from align.second_pass import peel_beads
+
+        beads = peel_beads(beads, aligner, cfg.peel, cfg.peel_len_penalty)
+    return beads
 
 
 def csls_vectors(
@@ -105,6 +127,18 @@ def csls_vectors(
     src_out = np.concatenate([src_vecs, r_src[..., None], ones_s[..., None]], axis=2)
     tgt_out = np.concatenate([tgt_vecs, ones_t[..., None], r_tgt[..., None]], axis=2)
     return np.ascontiguousarray(src_out), np.ascontiguousarray(tgt_out)
+
+
+def offset_vectors(
+    src_vecs: np.ndarray, tgt_vecs: np.ndarray, tau: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Append one column so that bertalign's dot products become ``cos(x, y) - tau``."""
+    col_s = np.ones((*src_vecs.shape[:2], 1), dtype=np.float32)
+    col_t = np.full((*tgt_vecs.shape[:2], 1), -tau, dtype=np.float32)
+    return (
+        np.ascontiguousarray(np.concatenate([src_vecs, col_s], axis=2)),
+        np.ascontiguousarray(np.concatenate([tgt_vecs, col_t], axis=2)),
+    )
 
 
 def pair_similarity(encoder: TextEncoder, ru: str, en: str) -> float:

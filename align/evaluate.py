@@ -29,6 +29,7 @@ from align.encoders import TextEncoder
 from align.errors import InputError
 from align.io import format_beads, read_beads
 from align.model import DocMeta, DocPair, Document
+from align.ntrex_generators import GENERATORS
 from align.segment import presegmented_pair
 
 REPO = Path(__file__).resolve().parents[1]
@@ -167,7 +168,21 @@ def load_bench(bench: str | Path, split: str = "test") -> Bench:
         return load_textberg(split)
     if str(bench) == "ntrex-enru":
         return load_folder(ensure_ntrex_bench(), split, name="ntrex-enru")
+    if str(bench) in GENERATORS:  # generated in memory; the generator fixes the split
+        return generated_bench(str(bench))
     return load_folder(Path(bench), split)
+
+
+def generated_bench(name: str) -> Bench:
+    """An NTREX-derived benchmark of :mod:`align.ntrex_generators` (dev-* or heldout-*)."""
+    from align.ntrex_generators import generate
+
+    gen = GENERATORS[name]
+    docs = [
+        BenchDoc(d.doc_id, d.ru, d.en, d.gold)
+        for d in generate(gen, shared_data_dir() / "ntrex-enru")
+    ]
+    return Bench(name, gen.split_name, docs)
 
 
 def as_segmented(doc: BenchDoc):  # -> SegmentedPair

@@ -1,0 +1,193 @@
+"""The toolkit's second alignment pass: bertalign's search, a Vecalign-style bead cost.
+
+bertalign's first pass (1-1 anchors from the top-k search) and its search path are kept; the
+second pass is re-implemented here (numba, same loops as ``bertalign.corelib``) with a
+different objective. bertalign maximises the summed ``cos * length_penalty`` of the beads and
+pays a constant ``skip`` per 1-0 / 0-1 bead, so a sentence with no counterpart is often
+cheaper to absorb into a neighbouring bead (the window's cosine drops a little) than to skip
+— the runs of 1-0 / 0-1 swallowed by large m-n beads that dominated its errors on the dev sets.
+
+Here a bead of ``m`` source and ``n`` target sentences costs, as in Vecalign (Thompson &
+Koehn 2019),
+
+    cost = (1 - cos(x, y)) * m * n / ((norm(x) + norm(y)) / 2)
+
+where ``norm(x)`` is the mean ``1 - cos`` of the window ``x`` against sentences of the other
+side (so a window close to everything is not cheap), and a 1-0 / 0-1 bead costs ``skip``. A
+sentence therefore has to *earn* its place in a merged bead: merging doubles the cost unless
+the cosine rises enough. ``len_weight`` adds ``len_weight * (1 - length_penalty)`` to an
+aligned bead (bertalign's character-length agreement, as a cost). The DP minimises the sum.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+from numpy.typing import NDArray
+
+NORM_SAMPLE = 256  # other-side sentences used for norm(x); evenly spaced, deterministic
+
+
+def window_norms(vecs: NDArray[np.float32], other: NDArray[np.float32]) -> NDArray[np.float32]:
+    """``norm`` of every window: mean ``1 - cos`` against (up to 256) single sentences of the
+    other side. ``vecs``: (windows, sentences, dim); ``other``: (sentences, dim)."""
+    step = max(1, len(other) // NORM_SAMPLE)
+    sample = other[::step][:NORM_SAMPLE]
+    sims = vecs.reshape(-1, vecs.shape[-1]) @ sample.T
+    norms = (1.0 - sims).mean(axis=1).reshape(vecs.shape[:2])
+    return np.maximum(norms, 1e-3).astype(np.float32)
+
+
+@nb.njit(cache=True)
+def second_pass_cost(
+    src_vecs: NDArray[np.float32],
+    tgt_vecs: NDArray[np.float32],
+    src_lens: NDArray[np.int64],
+    tgt_lens: NDArray[np.int64],
+    src_norm: NDArray[np.float32],
+    tgt_norm: NDArray[np.float32],
+    w: int,
+    search_path: NDArray[np.int64],
+    align_types: NDArray[np.int64],
+    char_ratio: float,
+    skip: float,
+    len_weight: float,
+) -> NDArray[np.uint8]:  # pragma: no cover - compiled
+    """Back-pointers of the minimum-cost path (bertalign's pointer layout)."""
+    src_len = src_vecs.shape[1]
+    cost = np.zeros((src_len + 1, w), dtype=np.float64)
+    pointers = np.zeros((src_len + 1, w), dtype=np.uint8)
+    for i in range(src_len + 1):
+        i_start = search_path[i][0]
+        i_end = search_path[i][1]
+        for j in range(i_start, i_end + 1):
+            if i + j == 0:
+                continue
+            best = np.inf
+            best_a = 0
+            for a in range(align_types.shape[0]):
+                a_1 = align_types[a][0]
+                a_2 = align_types[a][1]
+                prev_i = i - a_1
+                prev_j = j - a_2
+                if prev_i < 0 or prev_j < 0:
+                    continue
+                if prev_j < search_path[prev_i][0] or prev_j > search_path[prev_i][1]:
+                    continue
+                c = cost[prev_i][prev_j - search_path[prev_i][0]]
+                if a_1 == 0 or a_2 == 0:
+                    c += skip
+                else:
+                    x = src_vecs[a_1 - 1, i - 1, :]
+                    y = tgt_vecs[a_2 - 1, j - 1, :]
+                    cos = 0.0
+                    for d in range(x.shape[0]):
+                        cos += x[d] * y[d]
+                    norm = 0.5 * (src_norm[a_1 - 1, i - 1] + tgt_norm[a_2 - 1, j - 1])
+                    c += (1.0 - cos) * a_1 * a_2 / norm
+                    if len_weight > 0:
+                        sl = src_lens[a_1 - 1, i - 1]
+                        tl = tgt_lens[a_2 - 1, j - 1] * char_ratio
+                        c += len_weight * (1.0 - np.log2(1.0 + min(sl, tl) / max(sl, tl)))
+                if c < best:
+                    best = c
+                    best_a = a
+            cost[i][j - i_start] = best
+            pointers[i][j - i_start] = best_a
+    return pointers
+
+
+def align_cost(
+    aligner,  # bertalign.Bertalign, embedded, not yet aligned
+    skip: float,
+    len_weight: float,
+) -> list[tuple[list[int], list[int]]]:
+    """bertalign's first pass and search path, then the Vecalign-style second pass."""
+    from bertalign.corelib import (
+        find_first_search_path,
+        find_second_search_path,
+        first_back_track,
+        first_pass_align,
+        get_alignment_types,
+        second_back_track,
+    )
+
+    from align._bertalign import find_top_k_sents_chunked
+
+    a = aligner
+    scores, indices = find_top_k_sents_chunked(a.src_vecs[0], a.tgt_vecs[0], k=a.top_k)
+    types1 = get_alignment_types(2)
+    w1, path1 = find_first_search_path(a.src_num, a.tgt_num)
+    ptr1 = first_pass_align(a.src_num, a.tgt_num, w1, path1, types1, scores, indices)
+    first = first_back_track(a.src_num, a.tgt_num, ptr1, path1, types1)
+    types2 = get_alignment_types(a.max_align)
+    w2, path2 = find_second_search_path(first, a.win, a.src_num, a.tgt_num)
+    src_norm = window_norms(a.src_vecs, a.tgt_vecs[0])
+    tgt_norm = window_norms(a.tgt_vecs, a.src_vecs[0])
+    ptr2 = second_pass_cost(
+        np.ascontiguousarray(a.src_vecs, dtype=np.float32),
+        np.ascontiguousarray(a.tgt_vecs, dtype=np.float32),
+        a.src_lens,
+        a.tgt_lens,
+        src_norm,
+        tgt_norm,
+        w2,
+        path2,
+        types2,
+        a.char_ratio,
+        skip,
+        len_weight,
+    )
+    return second_back_track(a.src_num, a.tgt_num, ptr2, path2, types2)
+
+
+def _bead_score(aligner, s: list[int], t: list[int], len_penalty: bool) -> float:
+    """bertalign's score of one bead (cosine of the windows, times its length penalty)."""
+    a = aligner
+    x = a.src_vecs[len(s) - 1, s[-1]]
+    y = a.tgt_vecs[len(t) - 1, t[-1]]
+    sim = float(np.dot(x[: a.src_vecs.shape[2]], y[: a.tgt_vecs.shape[2]]))
+    if not len_penalty:
+        return sim
+    sl = float(a.src_lens[len(s) - 1, s[-1]])
+    tl = float(a.tgt_lens[len(t) - 1, t[-1]]) * a.char_ratio
+    return sim * float(np.log2(1.0 + min(sl, tl) / max(sl, tl)))
+
+
+def peel_beads(
+    beads: list[tuple[list[int], list[int]]], aligner, earn: float, len_penalty: bool = True
+) -> list[tuple[list[int], list[int]]]:
+    """Second pass over merged beads: split off edge sentences that do not earn their place.
+
+    In a bead of 3 or more sentences, the first or last sentence of a side with 2 or more is
+    removed when the bead's score without it is at most ``earn`` lower than with it; it
+    becomes a 1-0 / 0-1 bead next to the rest. Repeated (weakest sentence first) until every
+    edge sentence earns ``earn``.
+    """
+    out: list[tuple[list[int], list[int]]] = []
+    for s, t in beads:
+        s, t = list(s), list(t)
+        before: list[tuple[list[int], list[int]]] = []
+        after: list[tuple[list[int], list[int]]] = []
+        while s and t and len(s) + len(t) >= 3:
+            full = _bead_score(aligner, s, t, len_penalty)
+            options = []
+            if len(s) >= 2:
+                options += [(full - _bead_score(aligner, s[1:], t, len_penalty), "s0")]
+                options += [(full - _bead_score(aligner, s[:-1], t, len_penalty), "s1")]
+            if len(t) >= 2:
+                options += [(full - _bead_score(aligner, s, t[1:], len_penalty), "t0")]
+                options += [(full - _bead_score(aligner, s, t[:-1], len_penalty), "t1")]
+            gain, which = min(options)
+            if gain >= earn:
+                break
+            if which == "s0":
+                before.append(([s.pop(0)], []))
+            elif which == "s1":
+                after.insert(0, ([s.pop()], []))
+            elif which == "t0":
+                before.append(([], [t.pop(0)]))
+            else:
+                after.insert(0, ([], [t.pop()]))
+        out.extend([*before, (s, t), *after])
+    return out
