@@ -46,6 +46,10 @@ class AlignConfig:
     objective: str = "bertalign"
     del_cost: float = 0.6
     len_weight: float = 0.0
+    size_exp: float = 1.0  # bead cost factor (m * n) ** size_exp
+    lex_weight: float = 0.0  # cost bonus for shared numbers / Latin words (second_pass)
+    cost_norm: bool = True
+    del_quantile: float = 0.0  # > 0: del_cost is a factor on this quantile of band costs
     tau: float = 0.0  # subtracted from the similarity of every bead with both sides
     peel: float = 0.0  # second pass: split off edge sentences earning less (0 = off)
     peel_len_penalty: bool = True
@@ -91,7 +95,15 @@ def bertalign_beads(
     if cfg.objective == "cost":
         from align.second_pass import align_cost
 
-        beads = align_cost(aligner, cfg.del_cost, cfg.len_weight)
+        beads = align_cost(
+            aligner,
+            cfg.del_cost,
+            cfg.len_weight,
+            cfg.del_quantile,
+            cfg.size_exp,
+            cfg.lex_weight,
+            cfg.cost_norm,
+        )
     else:
         beads = [(list(s), list(t)) for s, t in aligner.align_sents()]
     if cfg.peel > 0:
