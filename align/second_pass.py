@@ -78,6 +78,17 @@ def anchor_bags(
     return out[0], out[1]
 
 
+def eff_counts(sents: list[str], windows: int) -> NDArray[np.float64]:
+    """Per window: its characters over its longest sentence's (1 for one sentence, up to n)."""
+    lens = np.array([max(1, len(s)) for s in sents], dtype=np.float64)
+    out = np.ones((windows, len(sents)), dtype=np.float64)
+    for k in range(windows):
+        for i in range(len(sents)):
+            part = lens[max(0, i - k) : i + 1]
+            out[k, i] = part.sum() / part.max()
+    return out
+
+
 @nb.njit(cache=True)
 def second_pass_cost(
     src_vecs: NDArray[np.float32],
@@ -89,6 +100,8 @@ def second_pass_cost(
     src_bags: NDArray[np.float32],
     tgt_bags: NDArray[np.float32],
     lex_weight: float,
+    src_eff: NDArray[np.float64],
+    tgt_eff: NDArray[np.float64],
     w: int,
     search_path: NDArray[np.int64],
     align_types: NDArray[np.int64],
@@ -133,7 +146,12 @@ def second_pass_cost(
                     lp = np.log2(1.0 + min(sl, tl) / max(sl, tl))
                     if len_weight < 0:  # bertalign's penalty on the similarity
                         cos *= lp
-                    size = (a_1 + a_2 - 1.0) if size_exp < 0 else (a_1 * a_2) ** size_exp
+                    if size_exp == 0.0:  # sentences counted by their length share
+                        size = src_eff[a_1 - 1, i - 1] * tgt_eff[a_2 - 1, j - 1]
+                    elif size_exp < 0:
+                        size = a_1 + a_2 - 1.0
+                    else:
+                        size = (a_1 * a_2) ** size_exp
                     c += (1.0 - cos) * size / norm
                     if len_weight > 0:
                         c += len_weight * (1.0 - lp)
@@ -228,6 +246,8 @@ def align_cost(
         src_bags,
         tgt_bags,
         lex_weight,
+        eff_counts(a.src_sents, k),
+        eff_counts(a.tgt_sents, k),
         w2,
         path2,
         types2,
