@@ -26,7 +26,8 @@ RawBead = tuple[list[int], list[int]]
 
 @dataclass(frozen=True)
 class AlignConfig:
-    """Parameters of the aligner; the bertalign ones keep bertalign's defaults."""
+    """Parameters of the aligner (``AlignConfig()`` is what ``align run`` ships; bertalign's
+    own parameters keep bertalign's defaults)."""
 
     max_align: int = 5
     top_k: int = 3
@@ -41,18 +42,18 @@ class AlignConfig:
     csls: float = 0.0  # weight of the CSLS-style hubness correction (:func:`csls_vectors`)
     csls_k: int = 4
     size_cost: float = 0.0  # subtracted per sentence beyond the first on each side of a bead
-    # second-pass objective: "bertalign" (its summed similarity) or "cost" (Vecalign-style bead
-    # cost of :mod:`align.second_pass`, with ``del_cost`` per 1-0 / 0-1 bead)
-    objective: str = "bertalign"
-    del_cost: float = 0.6
-    len_weight: float = 0.0
-    size_exp: float = 1.0  # bead cost factor (m * n) ** size_exp
-    lex_weight: float = 0.0  # cost bonus for shared numbers / Latin words (second_pass)
-    cost_norm: bool = True
-    del_quantile: float = 0.0  # > 0: del_cost is a factor on this quantile of band costs
-    tau: float = 0.0  # subtracted from the similarity of every bead with both sides
-    peel: float = 0.0  # second pass: split off edge sentences earning less (0 = off)
-    peel_len_penalty: bool = True
+    # The second pass's objective (docs/alignment.md): "cost" = Vecalign-style bead cost of
+    # :mod:`align.second_pass` (the default, chosen on the dev generators and Text+Berg dev),
+    # "bertalign" = bertalign's summed similarity (``skip``, ``margin``, ``len_penalty``).
+    objective: str = "cost"
+    del_cost: float = 0.55  # cost of a 1-0 / 0-1 bead ("cost" objective)
+    len_weight: float = 0.5  # weight of the character-length disagreement ("cost" objective)
+    peel: float = 0.0  # split off edge sentences of m-n beads earning less (0 = off)
+
+    @classmethod
+    def bertalign(cls, **changes: object) -> AlignConfig:
+        """bertalign's own second pass and parameters (its defaults unless changed)."""
+        return cls(objective="bertalign", **changes)  # type: ignore[arg-type]
 
 
 def bertalign_beads(
@@ -88,28 +89,16 @@ def bertalign_beads(
         aligner.src_vecs, aligner.tgt_vecs = csls_vectors(
             aligner.src_vecs, aligner.tgt_vecs, cfg.csls, cfg.csls_k, cfg.size_cost
         )
-    if cfg.tau:
-        aligner.src_vecs, aligner.tgt_vecs = offset_vectors(
-            aligner.src_vecs, aligner.tgt_vecs, cfg.tau
-        )
     if cfg.objective == "cost":
         from align.second_pass import align_cost
 
-        beads = align_cost(
-            aligner,
-            cfg.del_cost,
-            cfg.len_weight,
-            cfg.del_quantile,
-            cfg.size_exp,
-            cfg.lex_weight,
-            cfg.cost_norm,
-        )
+        beads = align_cost(aligner, cfg.del_cost, cfg.len_weight)
     else:
         beads = [(list(s), list(t)) for s, t in aligner.align_sents()]
     if cfg.peel > 0:
         from align.second_pass import peel_beads
 
-        beads = peel_beads(beads, aligner, cfg.peel, cfg.peel_len_penalty)
+        beads = peel_beads(beads, aligner, cfg.peel)
     return beads
 
 
@@ -139,18 +128,6 @@ def csls_vectors(
     src_out = np.concatenate([src_vecs, r_src[..., None], ones_s[..., None]], axis=2)
     tgt_out = np.concatenate([tgt_vecs, ones_t[..., None], r_tgt[..., None]], axis=2)
     return np.ascontiguousarray(src_out), np.ascontiguousarray(tgt_out)
-
-
-def offset_vectors(
-    src_vecs: np.ndarray, tgt_vecs: np.ndarray, tau: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Append one column so that bertalign's dot products become ``cos(x, y) - tau``."""
-    col_s = np.ones((*src_vecs.shape[:2], 1), dtype=np.float32)
-    col_t = np.full((*tgt_vecs.shape[:2], 1), -tau, dtype=np.float32)
-    return (
-        np.ascontiguousarray(np.concatenate([src_vecs, col_s], axis=2)),
-        np.ascontiguousarray(np.concatenate([tgt_vecs, col_t], axis=2)),
-    )
 
 
 def pair_similarity(encoder: TextEncoder, ru: str, en: str) -> float:
@@ -189,7 +166,10 @@ def paragraph_blocks(
         )
     }
     encoder.register_joined(joined)
-    pcfg = AlignConfig(max_align=4, skip=cfg.skip, margin=cfg.margin, len_penalty=cfg.len_penalty)
+    # paragraphs keep bertalign's objective (the cost objective was tuned on sentences)
+    pcfg = AlignConfig.bertalign(
+        max_align=4, skip=cfg.skip, margin=cfg.margin, len_penalty=cfg.len_penalty
+    )
     pbeads = bertalign_beads(ru_paras, en_paras, encoder, pcfg)
     confident = [
         bool(r and e)

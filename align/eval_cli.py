@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "gold/ (one file per document, same names; optionally under FOLDER/dev, FOLDER/test)",
     )
     p.add_argument("--split", choices=("dev", "test"), default="test")
-    p.add_argument("--system", choices=SYSTEMS, default="ours")
+    p.add_argument("--system", choices=SYSTEMS, default="default")
     p.add_argument(
         "--encoder", default=DEFAULT_ENCODER, help="sentence encoder (default: use-m3, offline)"
     )

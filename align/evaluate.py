@@ -33,7 +33,7 @@ from align.ntrex_generators import GENERATORS
 from align.segment import presegmented_pair
 
 REPO = Path(__file__).resolve().parents[1]
-SYSTEMS = ("ours", "bertalign", "gale-church")
+SYSTEMS = ("default", "bertalign", "gale-church")
 BENCHES = ("textberg", "ntrex-enru")
 
 
@@ -224,25 +224,15 @@ def gale_church_beads(src: Sequence[str], tgt: Sequence[str]) -> list[RawBead]:
     return beads
 
 
-def ours_config() -> AlignConfig:
-    """The configuration of system ``ours`` on pre-split benchmark lines (tuned on dev splits).
-
-    Differences from bertalign's defaults: a CSLS-style hubness correction instead of
-    bertalign's neighbour margin, beads of up to 8 sentences, a stronger skip cost; see
-    docs/alignment.md for what each gave on dev.
-    """
-    return AlignConfig(paragraphs=False, margin=False, csls=0.75, max_align=8, skip=-0.15)
-
-
 def align_doc(doc: BenchDoc, system: str, encoder: TextEncoder | None) -> list[RawBead]:
     """Predicted beads of one system on one document."""
     if system == "gale-church":
         return gale_church_beads(doc.src, doc.tgt)
     assert encoder is not None
     if system == "bertalign":
-        return bertalign_beads(doc.src, doc.tgt, encoder, AlignConfig())
-    if system == "ours":
-        beads = align_beads(as_segmented(doc), encoder, ours_config())
+        return bertalign_beads(doc.src, doc.tgt, encoder, AlignConfig.bertalign())
+    if system == "default":  # what `align run --presegmented` does: lines are sentences
+        beads = align_beads(as_segmented(doc), encoder, AlignConfig(paragraphs=False))
         return [(list(b.ru_ids), list(b.en_ids)) for b in beads]
     raise ValueError(f"unknown system {system!r}")
 
@@ -262,13 +252,14 @@ def cold_start(encoder: TextEncoder | None) -> None:
     """
     if encoder is None:
         return
-    bertalign_beads(["a.", "b.", "c."], ["a.", "b."], encoder, AlignConfig())
+    for cfg in (AlignConfig(), AlignConfig.bertalign()):
+        bertalign_beads(["a.", "b.", "c."], ["a.", "b."], encoder, cfg)
     encoder.clear_cache()
 
 
 def evaluate(
     bench: Bench,
-    system: str = "ours",
+    system: str = "default",
     encoder: TextEncoder | None = None,
     *,
     progress: bool = True,

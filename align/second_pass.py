@@ -21,10 +21,6 @@ aligned bead (bertalign's character-length agreement, as a cost). The DP minimis
 
 from __future__ import annotations
 
-import re
-import zlib
-from collections import Counter
-
 import numba as nb
 import numpy as np
 from numpy.typing import NDArray
@@ -42,53 +38,6 @@ def window_norms(vecs: NDArray[np.float32], other: NDArray[np.float32]) -> NDArr
     return np.maximum(norms, 1e-3).astype(np.float32)
 
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z][A-Za-z'-]{2,}")
-BAG_DIM = 128
-
-
-def _anchor_tokens(text: str) -> set[str]:
-    """Numbers (separators removed) and Latin-script words (lower-cased) of a sentence."""
-    return {re.sub(r"[.,]", "", t) if t[0].isdigit() else t.lower() for t in _TOKEN.findall(text)}
-
-
-def anchor_bags(
-    src: list[str], tgt: list[str], windows: int, max_df: int = 3
-) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
-    """Lexical anchors of every window, as L2-normalised hashed bags (zero when none).
-
-    An anchor is a number or a Latin-script word that occurs on *both* sides of the document
-    and in at most ``max_df`` sentences of each (names, figures, codes: rare and shared).
-    """
-    toks = [[_anchor_tokens(t) for t in side] for side in (src, tgt)]
-    df = [Counter(w for ts in side for w in ts) for side in toks]
-    anchors = {w for w in df[0] if w in df[1] and df[0][w] <= max_df and df[1][w] <= max_df}
-    out = []
-    for side in toks:
-        n = len(side)
-        sent = np.zeros((n, BAG_DIM), dtype=np.float32)
-        for i, ts in enumerate(side):
-            for w in ts & anchors:
-                sent[i, zlib.crc32(w.encode()) % BAG_DIM] = 1.0
-        bags = np.zeros((windows, n, BAG_DIM), dtype=np.float32)
-        for k in range(windows):
-            for i in range(n):
-                bags[k, i] = sent[max(0, i - k) : i + 1].max(axis=0)
-        norms = np.linalg.norm(bags, axis=2, keepdims=True)
-        out.append(np.ascontiguousarray(bags / np.maximum(norms, 1e-12)))
-    return out[0], out[1]
-
-
-def eff_counts(sents: list[str], windows: int) -> NDArray[np.float64]:
-    """Per window: its characters over its longest sentence's (1 for one sentence, up to n)."""
-    lens = np.array([max(1, len(s)) for s in sents], dtype=np.float64)
-    out = np.ones((windows, len(sents)), dtype=np.float64)
-    for k in range(windows):
-        for i in range(len(sents)):
-            part = lens[max(0, i - k) : i + 1]
-            out[k, i] = part.sum() / part.max()
-    return out
-
-
 @nb.njit(cache=True)
 def second_pass_cost(
     src_vecs: NDArray[np.float32],
@@ -97,18 +46,12 @@ def second_pass_cost(
     tgt_lens: NDArray[np.int64],
     src_norm: NDArray[np.float32],
     tgt_norm: NDArray[np.float32],
-    src_bags: NDArray[np.float32],
-    tgt_bags: NDArray[np.float32],
-    lex_weight: float,
-    src_eff: NDArray[np.float64],
-    tgt_eff: NDArray[np.float64],
     w: int,
     search_path: NDArray[np.int64],
     align_types: NDArray[np.int64],
     char_ratio: float,
     skip: float,
     len_weight: float,
-    size_exp: float,
 ) -> NDArray[np.uint8]:  # pragma: no cover - compiled
     """Back-pointers of the minimum-cost path (bertalign's pointer layout)."""
     src_len = src_vecs.shape[1]
@@ -141,32 +84,11 @@ def second_pass_cost(
                     for d in range(x.shape[0]):
                         cos += x[d] * y[d]
                     norm = 0.5 * (src_norm[a_1 - 1, i - 1] + tgt_norm[a_2 - 1, j - 1])
-                    sl = src_lens[a_1 - 1, i - 1]
-                    tl = tgt_lens[a_2 - 1, j - 1] * char_ratio
-                    lp = np.log2(1.0 + min(sl, tl) / max(sl, tl))
-                    if len_weight < 0:  # bertalign's penalty on the similarity
-                        cos *= lp
-                    if size_exp == 0.0:  # sentences counted by their length share
-                        size = src_eff[a_1 - 1, i - 1] * tgt_eff[a_2 - 1, j - 1]
-                    elif size_exp < 0:
-                        size = a_1 + a_2 - 1.0
-                    else:
-                        size = (a_1 * a_2) ** size_exp
-                    c += (1.0 - cos) * size / norm
+                    c += (1.0 - cos) * a_1 * a_2 / norm
                     if len_weight > 0:
-                        c += len_weight * (1.0 - lp)
-                    if lex_weight != 0.0:
-                        bx = src_bags[a_1 - 1, i - 1, :]
-                        by = tgt_bags[a_2 - 1, j - 1, :]
-                        lex = 0.0
-                        has = 0.0
-                        for d in range(bx.shape[0]):
-                            lex += bx[d] * by[d]
-                            has += bx[d] + by[d]
-                        if lex_weight > 0:
-                            c -= lex_weight * lex
-                        elif has > 0:  # anchors on either side that the other lacks
-                            c -= lex_weight * (1.0 - lex)
+                        sl = src_lens[a_1 - 1, i - 1]
+                        tl = tgt_lens[a_2 - 1, j - 1] * char_ratio
+                        c += len_weight * (1.0 - np.log2(1.0 + min(sl, tl) / max(sl, tl)))
                 if c < best:
                     best = c
                     best_a = a
@@ -175,35 +97,10 @@ def second_pass_cost(
     return pointers
 
 
-def band_quantile(
-    src_vecs: NDArray[np.float32],
-    tgt_vecs: NDArray[np.float32],
-    src_norm: NDArray[np.float32],
-    tgt_norm: NDArray[np.float32],
-    search_path: NDArray[np.int64],
-    q: float,
-) -> float:
-    """The ``q`` quantile of the 1-1 bead costs over the search band (Vecalign's deletion
-    penalty: most cells of the band pair sentences that are not translations)."""
-    costs = []
-    for i in range(1, len(search_path)):
-        lo, hi = max(1, search_path[i][0]), search_path[i][1]
-        if hi < lo:
-            continue
-        cos = tgt_vecs[0, lo - 1 : hi] @ src_vecs[0, i - 1]
-        norm = 0.5 * (src_norm[0, i - 1] + tgt_norm[0, lo - 1 : hi])
-        costs.append((1.0 - cos) / norm)
-    return float(np.quantile(np.concatenate(costs), q)) if costs else 1.0
-
-
 def align_cost(
     aligner,  # bertalign.Bertalign, embedded, not yet aligned
     skip: float,
     len_weight: float,
-    del_quantile: float = 0.0,
-    size_exp: float = 1.0,
-    lex_weight: float = 0.0,
-    normalise: bool = True,
 ) -> list[tuple[list[int], list[int]]]:
     """bertalign's first pass and search path, then the Vecalign-style second pass."""
     from bertalign.corelib import (
@@ -227,15 +124,6 @@ def align_cost(
     w2, path2 = find_second_search_path(first, a.win, a.src_num, a.tgt_num)
     src_norm = window_norms(a.src_vecs, a.tgt_vecs[0])
     tgt_norm = window_norms(a.tgt_vecs, a.src_vecs[0])
-    if not normalise:
-        src_norm, tgt_norm = np.ones_like(src_norm), np.ones_like(tgt_norm)
-    if del_quantile > 0:
-        skip = skip * band_quantile(a.src_vecs, a.tgt_vecs, src_norm, tgt_norm, path2, del_quantile)
-    k = a.src_vecs.shape[0]
-    if lex_weight:
-        src_bags, tgt_bags = anchor_bags(a.src_sents, a.tgt_sents, k)
-    else:
-        src_bags = tgt_bags = np.zeros((k, 1, 1), dtype=np.float32)
     ptr2 = second_pass_cost(
         np.ascontiguousarray(a.src_vecs, dtype=np.float32),
         np.ascontiguousarray(a.tgt_vecs, dtype=np.float32),
@@ -243,18 +131,12 @@ def align_cost(
         a.tgt_lens,
         src_norm,
         tgt_norm,
-        src_bags,
-        tgt_bags,
-        lex_weight,
-        eff_counts(a.src_sents, k),
-        eff_counts(a.tgt_sents, k),
         w2,
         path2,
         types2,
         a.char_ratio,
         skip,
         len_weight,
-        size_exp,
     )
     return second_back_track(a.src_num, a.tgt_num, ptr2, path2, types2)
 

@@ -3,7 +3,7 @@
     python scripts/tune_default.py "margin=False" "margin=False,skip=-0.15" [--benches ...]
 
 Each setting is a set of :class:`align.alignment.AlignConfig` keyword arguments (``bertalign``
-alone = bertalign's defaults). The encoder's cache is kept across settings, so every
+= bertalign's own second pass and defaults; nothing = the toolkit's default). The encoder's cache is kept across settings, so every
 sentence is encoded once. Prints strict / lax F1 and, per bench, the per-phenomenon F1.
 """
 
@@ -25,7 +25,8 @@ DEV_BENCHES = "dev-mixed,dev-drops,dev-restructured,textberg"
 def parse_kwargs(text: str) -> dict[str, object]:
     out: dict[str, object] = {}
     for item in filter(None, text.split(",")):
-        if item == "bertalign":
+        if item == "bertalign":  # bertalign's own second pass
+            out["objective"] = "bertalign"
             continue
         key, value = item.split("=", 1)
         if value in ("True", "False"):
