@@ -138,7 +138,8 @@ def align_cost(
         skip,
         len_weight,
     )
-    return second_back_track(a.src_num, a.tgt_num, ptr2, path2, types2)
+    beads = second_back_track(a.src_num, a.tgt_num, ptr2, path2, types2)
+    return [([int(i) for i in s], [int(j) for j in t]) for s, t in beads]
 
 
 def _bead_score(aligner, s: list[int], t: list[int], len_penalty: bool) -> float:
