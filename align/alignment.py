@@ -19,9 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from align.encoders import TextEncoder
+from align.io import RawBead
 from align.model import AlignedPair, Bead, Lang, SegmentedPair, Sentence
-
-RawBead = tuple[list[int], list[int]]
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
 Lang = Literal["ru", "en"]
 LANGS: tuple[Lang, Lang] = ("ru", "en")
 
@@ -106,7 +108,7 @@ class Bead:
     """An alignment bead: Russian sentence ids <-> English sentence ids.
 
     Either side may be empty (1-0 omission / 0-1 addition beads). Divergence fields are
-    filled by :mod:`align.divergence`.
+    filled by :mod:`align.divergence.scorer`.
     """
 
     ru_ids: tuple[int, ...]
@@ -139,3 +141,33 @@ class AlignedPair:
         sents = self.seg.sents(lang)
         ids = bead.ru_ids if lang == "ru" else bead.en_ids
         return " ".join(sents[i].text for i in ids)
+
+    def summary(self) -> DocSummary:
+        """Document-level divergence summary (shares of text without a counterpart)."""
+        ru_chars = sum(len(s.text) for s in self.seg.ru)
+        en_chars = sum(len(s.text) for s in self.seg.en)
+        om = sum(s.end - s.start for b in self.beads for s in b.omitted_spans)
+        ad = sum(s.end - s.start for b in self.beads for s in b.added_spans)
+        scores = [b.divergence_score for b in self.beads]
+        return DocSummary(
+            ru_chars=ru_chars,
+            en_chars=en_chars,
+            omitted_chars=om,
+            added_chars=ad,
+            omitted_share=round(om / max(1, ru_chars), 4),
+            added_share=round(ad / max(1, en_chars), 4),
+            mean_divergence=round(float(np.mean(scores)) if scores else 0.0, 4),
+        )
+
+
+@dataclass(frozen=True)
+class DocSummary:
+    """Document-level divergence summary."""
+
+    ru_chars: int
+    en_chars: int
+    omitted_chars: int
+    added_chars: int
+    omitted_share: float  # share of the Russian text with no English counterpart
+    added_share: float  # share of the English text with no Russian counterpart
+    mean_divergence: float

@@ -22,7 +22,7 @@ from datasets import DatasetDict
 from tqdm.auto import tqdm
 
 from align.alignment import AlignConfig, align_pair
-from align.divergence import (
+from align.divergence.scorer import (
     DivergenceConfig,
     TextScore,
     apply_scores,
@@ -31,7 +31,7 @@ from align.divergence import (
     score_texts,
 )
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
-from align.export import write_dataset
+from align.export.write import write_dataset
 from align.ingest import Corpus, read_corpus
 from align.model import AlignedPair, DocPair, SegmentedPair
 from align.segment import segment_pair

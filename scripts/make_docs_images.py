@@ -15,11 +15,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from align.browser import screenshot
-from align.export import atomic_files
-from align.exported import load_exported
-from align.notebook_exec import cell_png, execute_notebook, tagged_cell
-from align.report import write_report
+from align.export.read import load_exported
+from align.io import atomic_files
+from align.tools.report import write_report
+from tests.helpers.browser import screenshot
+from tests.helpers.notebook_exec import cell_png, execute_notebook, tagged_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 

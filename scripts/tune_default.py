@@ -14,9 +14,9 @@ import sys
 import time
 
 from align.alignment import AlignConfig, align_beads
+from align.bench.alignment import as_segmented, load_bench, score
+from align.bench.generators import phenomenon_f1
 from align.encoders import get_encoder
-from align.evaluate import as_segmented, load_bench, score
-from align.ntrex_generators import phenomenon_f1
 from align.pipeline import quiet_libraries
 
 DEV_BENCHES = "dev-mixed,dev-drops,dev-restructured,textberg"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from align.alignment import AlignConfig
-from align.ntrex_generators import (
+from align.bench.generators import (
     GENERATORS,
     Generator,
     derive_doc,
@@ -137,9 +137,9 @@ def test_generator_makes_every_phenomenon_with_exact_gold():
 
 @pytest.mark.skipif(not NTREX.is_dir(), reason="../shared/data/ntrex-enru is not available")
 def test_ntrex_generators_are_deterministic_exact_and_split_by_document():
-    from align.ntrex_bench import read_ntrex
+    from align.bench.data import ntrex_documents
 
-    orig = {f"{k:03d}-{d}": (ru, en) for k, (d, ru, en) in enumerate(read_ntrex(NTREX))}
+    orig = {f"{k:03d}-{d}": (ru, en) for k, (d, ru, en) in enumerate(ntrex_documents(NTREX))}
     for name, gen in GENERATORS.items():
         docs = generate(gen, NTREX)
         assert docs == generate(gen, NTREX)

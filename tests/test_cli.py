@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from align import export
 from align.cli import main
+from align.export import write as export
 from tests.conftest import ROOT, SEED, write_pair
 
 
@@ -58,11 +58,18 @@ def test_no_traceback_from_the_console_entry_point(tmp_path):
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
 
 
-def test_a_closed_pipe_ends_quietly():
+def test_a_closed_pipe_ends_quietly(tmp_path):
     """`align segment corpus | head -1`: the reader leaves early; no BrokenPipeError traceback.
-    (The seed segments to ~9.5 kB, more than one pipe-buffer flush.)"""
+    The corpus (the seed's text 40 times, ~380 kB of JSON lines) is far larger than a pipe's
+    buffer (64 kB), so the command is still writing when the reader leaves, whatever the timing
+    (with the seed alone it could finish first: the test was flaky)."""
+    doc = next(d for d in SEED.iterdir() if d.is_dir())
+    for lang in ("ru", "en"):
+        text = (doc / f"{lang}.txt").read_text(encoding="utf-8")
+        (tmp_path / "big").mkdir(exist_ok=True)
+        (tmp_path / "big" / f"{lang}.txt").write_text("\n\n".join([text] * 40), encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "align", "segment", str(SEED)],
+        [sys.executable, "-m", "align", "segment", str(tmp_path / "big")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
@@ -83,7 +90,7 @@ def test_failed_export_keeps_previous_output(tmp_path, monkeypatch, seed_run):
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("align.card.dataset_card", boom)
+    monkeypatch.setattr("align.export.card.dataset_card", boom)
     with pytest.raises(RuntimeError):
         export.write_dataset(seed_run.aligned, out, corpus_name="seed")
     assert sorted(p.name for p in out.iterdir()) == before

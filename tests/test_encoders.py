@@ -100,12 +100,12 @@ def test_clear_cache_keeps_results(encoder):
 
 
 def test_token_table_is_bounded_and_results_do_not_change(monkeypatch):
-    import align.encoders
+    import align.encoders.use as use
 
-    enc = align.encoders.USEEncoder(threads=1)
+    enc = use.USEEncoder(threads=1)
     before = enc.embed(SENTS)
-    monkeypatch.setattr(align.encoders, "MAX_TOKEN_ROWS", 48)  # forces several resets
-    small = align.encoders.USEEncoder(threads=1)
+    monkeypatch.setattr(use, "MAX_TOKEN_ROWS", 48)  # forces several resets
+    small = use.USEEncoder(threads=1)
     after = np.stack([small.embed([s])[0] for s in SENTS])  # one micro-batch per sentence
     assert small._tok_table is not None and len(small._tok_table) <= 48
     assert np.allclose(before, after, atol=1e-6)

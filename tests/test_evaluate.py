@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from align.bench.alignment import gale_church_beads, load_bench, score
+from align.bench.ntrex import derive_bench, derive_doc
 from align.cli import main
-from align.evaluate import gale_church_beads, load_bench, score
 from align.io import format_beads, read_beads
-from align.ntrex_bench import derive_bench, derive_doc
 from tests.conftest import SHARED
 
 TEXTBERG = SHARED / "data" / "textberg"

@@ -84,7 +84,7 @@ def test_load_dataset_never_serves_an_earlier_export(tmp_path, seed_run):
     """`datasets` caches a folder by its card's data_files: file names carry a content hash."""
     import copy
 
-    from align.export import write_dataset
+    from align.export.write import write_dataset
 
     out = tmp_path / "again"
     (a,) = seed_run.aligned

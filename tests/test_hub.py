@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from align.cli import main
-from align.hub import repo_files
+from align.tools.hub import repo_files
 
 HUB_FILES = ["README.md", "data/documents/train-*.parquet", "data/sentences/train-*.parquet"]
 

@@ -8,8 +8,8 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
 from align.cli import main
-from align.exported import load_exported
-from align.mt_eval import evaluate
+from align.export.read import load_exported
+from align.tools.mt_eval import score_mt
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_groups_match_sacrebleu_on_each_subset(data):
     rows = list(data.pairs())
     # a deterministic, imperfect "MT": every reference with its first word dropped and a word added
     hyps = [" ".join([*r["translation"]["en"].split()[1:], "indeed"]) for r in rows]
-    res = evaluate(data, hyps)
+    res = score_mt(data, hyps)
     labels = [data.label(r) for r in rows]
     for g in res.groups:
         idx = [

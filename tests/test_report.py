@@ -9,10 +9,10 @@ import pytest
 from datasets import load_from_disk
 from PIL import Image
 
-from align.browser import dump_dom, find_chromium, screenshot
 from align.cli import main
-from align.report import ADDED_BG, OMITTED_BG
+from align.tools.report import ADDED_BG, OMITTED_BG
 from tests.conftest import ROOT
+from tests.helpers.browser import dump_dom, find_chromium, screenshot
 
 ARTIFACTS = ROOT / "artifacts"
 
@@ -145,8 +145,8 @@ def test_screenshot_shows_the_highlights(seed_run, report, chromium):
 def test_several_documents_get_a_contents_line_and_a_section_each(seed_run):
     from datasets import concatenate_datasets
 
-    from align.exported import load_exported
-    from align.report import render_report
+    from align.export.read import load_exported
+    from align.tools.report import render_report
 
     data = load_exported(seed_run.out)
 

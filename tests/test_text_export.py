@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from align.cli import main
-from align.export import atomic_files
-from align.exported import load_exported
+from align.export.read import load_exported
+from align.io import atomic_files
 
 
 def _lines(path) -> list[str]:

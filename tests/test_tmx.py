@@ -7,8 +7,8 @@ from pathlib import Path
 from lxml import etree
 
 from align.cli import main
-from align.exported import Exported, load_exported
-from align.tmx import build_tmx
+from align.export.read import Exported, load_exported
+from align.tools.tmx import build_tmx
 
 DTD = etree.DTD(str(Path(__file__).parent / "data" / "tmx14.dtd"))
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

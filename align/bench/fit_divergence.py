@@ -10,8 +10,8 @@ import numpy as np
 from numpy.typing import NDArray
 from tqdm.auto import tqdm
 
-from align.clauses import words
-from align.divbench import (
+from align.bench.data import shared_data
+from align.bench.divergence import (
     ClauseItem,
     DemetrItem,
     WordPair,
@@ -21,9 +21,9 @@ from align.divbench import (
     demetr_results,
     load_demetr,
     ntrex_results,
-    shared_data,
 )
-from align.divergence import FEATURES, DivergenceConfig, TextScore, score_texts
+from align.divergence.clauses import words
+from align.divergence.scorer import FEATURES, DivergenceConfig, TextScore, score_texts
 from align.encoders import TextEncoder
 
 # The first fit searched clause_sim in 0.25-0.50, clause_gain in 0-0.12 and clause_word_gain in

@@ -12,8 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from align.export import atomic_files
-from align.exported import Exported
+from align.export.read import Exported
+from align.io import atomic_files
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from align.export import atomic_files
-from align.exported import Exported
+from align.export.read import Exported
+from align.io import atomic_files
 from align.spans import pieces
 
 OMITTED_BG = "#ffb3b3"  # highlight of Russian text missing from the English

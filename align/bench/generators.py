@@ -17,7 +17,7 @@ fixed-seed random generator and rewrites them into beads whose gold stays exact:
   (``A | B C`` against ``A'B' | C'``): a ``2-2`` bead no smaller bead can express.
 
 Generators named ``dev-*`` run on the dev documents (every 4th NTREX document, 31), the
-``heldout-*`` ones on the other 92 documents, with different rates, places and seeds: tune
+``heldout-*`` ones on the other 92 documents (the split of :mod:`align.bench.ntrex`), with different rates, places and seeds: tune
 on the first, report on the second. Every bead records which original pairs it covers
 (``DerivedDoc.sources``), so its text can be checked against NTREX.
 """
@@ -28,7 +28,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from align.ntrex_bench import DEV_EVERY, read_ntrex
+from align.bench.data import ntrex_alignment_split, ntrex_documents
 
 RawBead = tuple[list[int], list[int]]
 
@@ -226,11 +226,10 @@ def _one_pair(gen: Generator, w: _Writer, ru: str, en: str, i: int, rng: random.
 def generate(gen: Generator, ntrex: Path) -> list[DerivedDoc]:
     """The documents of ``gen``'s split, rewritten (deterministic for the generator's seed)."""
     rng = random.Random(gen.seed)
-    dev = gen.split_name == "dev"
     return [
         derive_doc(gen, f"{k:03d}-{doc_id}", ru, en, rng)
-        for k, (doc_id, ru, en) in enumerate(read_ntrex(ntrex))
-        if (k % DEV_EVERY == 0) == dev
+        for k, (doc_id, ru, en) in enumerate(ntrex_documents(ntrex))
+        if ntrex_alignment_split(k) == gen.split_name
     ]
 
 

@@ -18,7 +18,7 @@ bead     what is done                                            rate (RATES)
 (the rate is the chance that a bead starting at a given sentence is of that type; the rest
 are kept 1-1). Source = Russian, target = English; beads are ``[ru ids]:[en ids]``. Nothing
 is reordered. Documents are split by position: every 4th document (index 0, 4, 8, ...) is
-``dev``, the others ``test``. Output layout (the FOLDER layout of :mod:`align.evaluate`)::
+``dev``, the others ``test``. Output layout (the FOLDER layout of :mod:`align.bench.alignment`)::
 
     OUT/{dev,test}/{src,tgt,gold}/NNN-<document id>
 """
@@ -30,11 +30,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from align.errors import InputError
+from align.bench.data import NTREX_ALIGNMENT_DEV_EVERY, ntrex_alignment_split, ntrex_documents
 from align.io import format_beads
 
 SEED = 20191
-DEV_EVERY = 4
 RATES: dict[str, float] = {
     "2-1": 0.05,
     "1-2": 0.05,
@@ -43,9 +42,6 @@ RATES: dict[str, float] = {
     "1-0": 0.03,
     "0-1": 0.03,
 }
-EN_FILE = "newstest2019-src.eng.txt"
-RU_FILE = "newstest2019-ref.rus.txt"
-IDS_FILE = "DOCUMENT_IDS.tsv"
 
 
 @dataclass(frozen=True)
@@ -56,24 +52,6 @@ class DerivedDoc:
     ru: list[str]
     en: list[str]
     gold: list[tuple[list[int], list[int]]]
-
-
-def read_ntrex(folder: Path) -> list[tuple[str, list[str], list[str]]]:
-    """NTREX documents in order: (document id, Russian sentences, English sentences)."""
-    paths = [folder / name for name in (EN_FILE, RU_FILE, IDS_FILE)]
-    for p in paths:
-        if not p.is_file():
-            raise InputError(p, "NTREX file does not exist")
-    en, ru, ids = (p.read_text(encoding="utf-8").splitlines() for p in paths)
-    if not len(en) == len(ru) == len(ids):
-        raise InputError(folder, f"line counts differ: en {len(en)}, ru {len(ru)}, ids {len(ids)}")
-    docs: list[tuple[str, list[str], list[str]]] = []
-    for i, doc_id in enumerate(ids):
-        if not docs or docs[-1][0] != doc_id.strip():
-            docs.append((doc_id.strip(), [], []))
-        docs[-1][1].append(ru[i].strip())
-        docs[-1][2].append(en[i].strip())
-    return docs
 
 
 def derive_doc(
@@ -126,15 +104,15 @@ def derive_bench(
     """The benchmark in memory: ``{"dev": [...], "test": [...]}`` (deterministic for a seed)."""
     rng = random.Random(seed)
     splits: dict[str, list[DerivedDoc]] = {"dev": [], "test": []}
-    for k, (doc_id, ru, en) in enumerate(read_ntrex(folder)):
+    for k, (doc_id, ru, en) in enumerate(ntrex_documents(folder)):
         doc = derive_doc(f"{k:03d}-{doc_id}", ru, en, rng, rates)
-        splits["dev" if k % DEV_EVERY == 0 else "test"].append(doc)
+        splits[ntrex_alignment_split(k)].append(doc)
     return splits
 
 
 def write_bench(folder: Path, out: Path, seed: int = SEED) -> Path:
     """Build the benchmark from the NTREX folder into ``out`` (replaced atomically)."""
-    from align.export import atomic_dir
+    from align.io import atomic_dir
 
     splits = derive_bench(folder, seed)
     with atomic_dir(out) as tmp:
@@ -149,6 +127,11 @@ def write_bench(folder: Path, out: Path, seed: int = SEED) -> Path:
                     "".join(s + "\n" for s in d.en), encoding="utf-8"
                 )
                 (tmp / split / "gold" / d.doc_id).write_text(format_beads(d.gold), encoding="utf-8")
-        info = {"source": str(folder), "seed": seed, "rates": RATES, "dev_every": DEV_EVERY}
+        info = {
+            "source": str(folder),
+            "seed": seed,
+            "rates": RATES,
+            "dev_every": NTREX_ALIGNMENT_DEV_EVERY,
+        }
         (tmp / "bench.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return out

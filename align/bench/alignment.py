@@ -7,7 +7,7 @@ Benchmarks (``BENCH`` of ``align eval``):
 
 * ``textberg`` — the German–French Text+Berg gold set (``<shared>/textberg``): ``test`` = the 7
   documents ``de/NNN``, ``fr/NNN``, ``gold/NNN``; ``dev`` = ``dev/dev.de``, ``dev.fr``, ``dev.defr``.
-* ``ntrex-enru`` — derived from NTREX by :mod:`align.ntrex_bench`, built on first use under
+* ``ntrex-enru`` — derived from NTREX by :mod:`align.bench.ntrex`, built on first use under
   ``ALIGN_BENCH_DIR`` (default ``<repo>/benchmarks``, git-ignored).
 * a FOLDER holding ``src/``, ``tgt/`` and ``gold/`` with one file per document under the same
   name (one sentence per line; gold beads ``[0]:[0, 1]``), or such a triple under
@@ -18,33 +18,22 @@ Benchmarks (``BENCH`` of ``align eval``):
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from align.alignment import AlignConfig, RawBead, align_beads, bertalign_beads
+from align.alignment import AlignConfig, align_beads, bertalign_beads
+from align.bench import SYSTEMS
+from align.bench.data import bench_dir, shared_data
+from align.bench.generators import GENERATORS
 from align.encoders import TextEncoder
 from align.errors import InputError
-from align.io import format_beads, read_beads
+from align.io import RawBead, format_beads, read_beads
 from align.model import DocMeta, DocPair, Document
-from align.ntrex_generators import GENERATORS
 from align.segment import presegmented_pair
 
-REPO = Path(__file__).resolve().parents[1]
-SYSTEMS = ("default", "bertalign", "gale-church")
 BENCHES = ("textberg", "ntrex-enru")
-
-
-def shared_data_dir() -> Path:
-    """The shared reference data: ``$ALIGN_SHARED_DATA`` or ``<repo>/../shared/data``."""
-    return Path(os.environ.get("ALIGN_SHARED_DATA") or REPO.parent / "shared" / "data")
-
-
-def bench_dir() -> Path:
-    """Where derived benchmarks are built: ``$ALIGN_BENCH_DIR`` or ``<repo>/benchmarks``."""
-    return Path(os.environ.get("ALIGN_BENCH_DIR") or REPO / "benchmarks")
 
 
 @dataclass(frozen=True)
@@ -117,7 +106,7 @@ def load_doc(doc_id: str, src: Path, tgt: Path, gold: Path) -> BenchDoc:
 
 
 def load_textberg(split: str) -> Bench:
-    root = shared_data_dir() / "textberg"
+    root = shared_data() / "textberg"
     if not root.is_dir():
         raise InputError(root, "Text+Berg data not found (set ALIGN_SHARED_DATA)")
     if split == "dev":
@@ -152,11 +141,11 @@ def ntrex_bench_path() -> Path:
 
 def ensure_ntrex_bench() -> Path:
     """The NTREX-derived benchmark folder, built from the shared data if missing."""
-    from align.ntrex_bench import write_bench
+    from align.bench.ntrex import write_bench
 
     out = ntrex_bench_path()
     if not (out / "bench.json").is_file():
-        write_bench(shared_data_dir() / "ntrex-enru", out)
+        write_bench(shared_data() / "ntrex-enru", out)
     return out
 
 
@@ -174,13 +163,12 @@ def load_bench(bench: str | Path, split: str = "test") -> Bench:
 
 
 def generated_bench(name: str) -> Bench:
-    """An NTREX-derived benchmark of :mod:`align.ntrex_generators` (dev-* or heldout-*)."""
-    from align.ntrex_generators import generate
+    """An NTREX-derived benchmark of :mod:`align.bench.generators` (dev-* or heldout-*)."""
+    from align.bench.generators import generate
 
     gen = GENERATORS[name]
     docs = [
-        BenchDoc(d.doc_id, d.ru, d.en, d.gold)
-        for d in generate(gen, shared_data_dir() / "ntrex-enru")
+        BenchDoc(d.doc_id, d.ru, d.en, d.gold) for d in generate(gen, shared_data() / "ntrex-enru")
     ]
     return Bench(name, gen.split_name, docs)
 
@@ -257,7 +245,7 @@ def cold_start(encoder: TextEncoder | None) -> None:
     encoder.clear_cache()
 
 
-def evaluate(
+def evaluate_alignment(
     bench: Bench,
     system: str = "default",
     encoder: TextEncoder | None = None,
@@ -290,7 +278,7 @@ def evaluate(
 
 def write_predictions(bench: Bench, result: EvalResult, out: Path) -> Path:
     """Write ``<doc>.align`` files (``[0]:[0, 1]`` format) into ``out`` (replaced atomically)."""
-    from align.export import atomic_dir
+    from align.io import atomic_dir
 
     with atomic_dir(out) as tmp:
         for doc, beads in zip(bench.docs, result.predictions, strict=True):

@@ -4,7 +4,7 @@ Reference-free: only the Russian and the English are used.
 
 Per bead (both sides non-empty):
 
-1. Both sides are split into clauses (:mod:`align.clauses`, offsets kept).
+1. Both sides are split into clauses (:mod:`align.divergence.clauses`, offsets kept).
 2. Every text needed for the whole document — the bead sides, their clauses, runs of 2–3
    consecutive clauses, each side with one clause left out — is embedded in ONE
    ``encoder.embed`` call; each side with one word left out (``use_words``) is built from token
@@ -16,7 +16,7 @@ Per bead (both sides non-empty):
    (``use_words``; catches a missing part of a long clause), unless its
    cross-script anchors (numbers, Latin-script tokens, transliterated names) are all found in
    the English (``use_anchors``), or when most of its words have no counterpart in a word-level
-   alignment (:mod:`align.coverage`, ``clause_uncovered``) and leaving it out does not lower the
+   alignment (:mod:`align.divergence.coverage`, ``clause_uncovered``) and leaving it out does not lower the
    bead's cosine. English clauses are *added* by the same test the other way.
 4. ``divergence_score`` is a logistic model (weights fitted on the dev portions of the two
    benchmarks by ``scripts/fit_divergence.py``) over: 1 − cosine, the clause evidence, the
@@ -41,11 +41,12 @@ import numpy as np
 from numpy.typing import NDArray
 from sacrebleu.metrics import CHRF
 
-from align.clauses import clauses, words
-from align.coverage import FUNCTION_WEIGHT, Coverage, coverage, word_vectors
+from align.divergence.clauses import clauses, words
+from align.divergence.coverage import FUNCTION_WEIGHT, Coverage, coverage, word_vectors
+from align.divergence.lexicon import EN_NON_NAMES, NAME_MATCH
+from align.divergence.translit import is_cyrillic, name_similarity, translit
 from align.encoders import TextEncoder
 from align.model import AlignedPair, DivergenceLabel, Span
-from align.translit import is_cyrillic, name_similarity, translit
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _LATIN = re.compile(r"\b[A-Za-z][A-Za-z0-9+\-]*\b")
@@ -103,16 +104,18 @@ class DivergenceConfig:
     clause_word_gain: float = math.inf  # summed word-deletion gains that flag a clause alone
     min_clause_words: int = 3
     max_window: int = 3
-    name_match: float = 0.8
+    name_match: float = NAME_MATCH
     use_deletion: bool = True
     use_anchors: bool = True
     use_words: bool = True
     use_anchor_chrf: bool = True
     use_coverage: bool = True
-    cov_center: float = 0.6  # word similarity at which a match is 50% likely (align.coverage)
+    cov_center: float = (
+        0.6  # word similarity at which a match is 50% likely (align.divergence.coverage)
+    )
     cov_width: float = 0.1
     cov_function_weight: float = FUNCTION_WEIGHT  # weight of function words in coverage masses
-    # a clause whose words are this uncovered on average (align.coverage) is flagged when
+    # a clause whose words are this uncovered on average (align.divergence.coverage) is flagged when
     # leaving it out does not lower the bead cosine by more than clause_uncovered_gain
     clause_uncovered: float = 0.8
     clause_uncovered_gain: float = 0.0
@@ -161,7 +164,7 @@ def _anchors_found(
     exact, names = anchors(text, lang)
     if lang == "en":  # English capitalised words must match a Russian word by transliteration
         names = [w for w in _CAP_EN.findall(text) if w.lower() not in other_exact]
-        names = [w for w in names if w.lower() not in _EN_FUNCTION]
+        names = [w for w in names if w.lower() not in EN_NON_NAMES]
     if not exact and not names:
         return None
     if not exact <= other_exact:
@@ -176,64 +179,6 @@ def _anchors_found(
     return True
 
 
-_EN_FUNCTION = frozenset(
-    [
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "then",
-        "they",
-        "their",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "with",
-        "after",
-        "before",
-        "also",
-        "and",
-        "but",
-        "for",
-        "from",
-        "have",
-        "has",
-        "had",
-        "his",
-        "her",
-        "its",
-        "our",
-        "not",
-        "one",
-        "two",
-        "three",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
-
-
 def anchor_string(text: str, lang: str) -> str:
     """Script-independent material of a text: numbers, Latin tokens, romanised capitalised words."""
     exact, names = anchors(text, lang)
@@ -241,7 +186,7 @@ def anchor_string(text: str, lang: str) -> str:
     if lang == "ru":
         toks += sorted(translit(n).lower() for n in names)
     else:
-        toks += sorted(w.lower() for w in _CAP_EN.findall(text) if w.lower() not in _EN_FUNCTION)
+        toks += sorted(w.lower() for w in _CAP_EN.findall(text) if w.lower() not in EN_NON_NAMES)
     return " ".join(toks)
 
 
@@ -305,19 +250,19 @@ def _fast_clause_vectors(
     """USE shortcut for clause runs and clause-deleted sides: built from per-clause token-feature
     sums (one feature pass per clause, one head call) instead of encoding each string."""
     clause_texts = [c.text for sd in sides for c in sd.clauses]
-    feats, lens = encoder.feature_sums([sd.text for sd in sides] + clause_texts)  # type: ignore[attr-defined]
-    d = feats.shape[1] // 3
+    tf = encoder.token_features([sd.text for sd in sides] + clause_texts)
+    assert tf is not None  # callers check encoder.composable
     keys: list[str] = []
     sums: list[NDArray[np.float32]] = []
     nlen: list[int] = []
     pos = len(sides)
     for k, sd in enumerate(sides):
         n = len(sd.clauses)
-        inner = feats[pos : pos + n, :d]
-        clen = lens[pos : pos + n] - 2
+        inner = tf.inner[pos : pos + n]
+        clen = tf.n_inner[pos : pos + n]
         pos += n
-        bos, eos = feats[k, d : 2 * d], feats[k, 2 * d :]
-        full = feats[k, :d] + bos + eos
+        bos, eos = tf.bos[k], tf.eos[k]
+        full = tf.inner[k] + bos + eos
         w = 0
         for size in range(1, n + 1):
             for i in range(n - size + 1):
@@ -331,10 +276,10 @@ def _fast_clause_vectors(
         for i, text in enumerate(sd.loo_clause):
             keys.append(text)
             sums.append(full - inner[i])
-            nlen.append(max(int(lens[k] - clen[i]), 2))
+            nlen.append(max(int(tf.n_tokens[k] - clen[i]), 2))
     if not keys:
         return [], np.zeros((0, encoder.dim), dtype=np.float32)
-    vecs = encoder.head(np.stack(sums).astype(np.float32), np.array(nlen, dtype=np.int64))  # type: ignore[attr-defined]
+    vecs = encoder.embed_features(np.stack(sums).astype(np.float32), np.array(nlen, dtype=np.int64))
     return keys, vecs
 
 
@@ -409,45 +354,9 @@ def _sigmoid(x: float) -> float:
 
 
 def word_deletion_vectors(encoder: TextEncoder, texts: Sequence[str]) -> list[NDArray[np.float32]]:
-    """Per text: the embeddings of the text with each of its words left out (rows in word order).
-
-    With the USE encoder (a sum of token features followed by a small head) a word is left out
-    by subtracting the features of the word encoded alone from the text's feature sum, so all
-    variants of all texts cost one feature pass over the distinct words (cached) and one batched
-    head call. This ignores the n-grams that straddle the word's edges: an approximation of
-    re-encoding the shortened string, which other encoders do (one batched ``embed`` call).
-    """
-    toks = [[w.text for w in words(t)] for t in texts]
-    if hasattr(encoder, "feature_sums") and hasattr(encoder, "head"):
-        vocab = list(dict.fromkeys(w for ws in toks for w in ws))
-        uniq = list(dict.fromkeys(texts))
-        feats, lens = encoder.feature_sums([*uniq, *vocab])
-        d = feats.shape[1] // 3
-        row = {t: i for i, t in enumerate([*uniq, *vocab])}
-        full = feats[:, :d] + feats[:, d : 2 * d] + feats[:, 2 * d :]
-        sums: list[NDArray[np.float32]] = []
-        nlen: list[NDArray[np.int64]] = []
-        for t, ws in zip(texts, toks, strict=True):
-            if not ws:
-                continue
-            ti = row[t]
-            wi = np.array([row[w] for w in ws])
-            sums.append(full[ti][None, :] - feats[wi, :d])
-            nlen.append(np.maximum(lens[ti] - (lens[wi] - 2), 2))
-        if not sums:
-            return [np.zeros((0, encoder.dim), dtype=np.float32) for _ in texts]
-        vecs = encoder.head(np.vstack(sums).astype(np.float32), np.concatenate(nlen))
-    else:
-        variants = [
-            _drop(t, w) or t for t, ws in zip(texts, toks, strict=True) for w in words(t) if ws
-        ]
-        vecs = encoder.embed(variants) if variants else np.zeros((0, encoder.dim))
-    out: list[NDArray[np.float32]] = []
-    pos = 0
-    for ws in toks:
-        out.append(vecs[pos : pos + len(ws)])
-        pos += len(ws)
-    return out
+    """Per text: the embeddings of the text with each of its words left out (rows in word order);
+    composed from token features by encoders that have them (:meth:`TextEncoder.embed_without`)."""
+    return encoder.embed_without(texts, [[(w.start, w.end) for w in words(t)] for t in texts])
 
 
 def score_texts(
@@ -466,7 +375,7 @@ def score_texts(
         r, e = _plan(ru, "ru", cfg), _plan(en, "en", cfg)
         plans.append((r, e))
         texts += _side_texts(r) + _side_texts(e)
-    fast = cfg.fast_clauses and hasattr(encoder, "feature_sums") and hasattr(encoder, "head")
+    fast = cfg.fast_clauses and encoder.composable
     if fast:
         sides = [sd for p in plans if p is not None for sd in p]
         texts = [t for sd in sides for t in (sd.text, *(c.text for c in sd.clauses))]
@@ -593,33 +502,3 @@ def ablation_configs(base: DivergenceConfig | None = None) -> dict[str, Divergen
         "-anchor_chrf": replace(base, use_anchor_chrf=False),
         "-coverage": replace(base, use_coverage=False),
     }
-
-
-@dataclass(frozen=True)
-class DocSummary:
-    """Document-level divergence summary."""
-
-    ru_chars: int
-    en_chars: int
-    omitted_chars: int
-    added_chars: int
-    omitted_share: float  # share of the Russian text with no English counterpart
-    added_share: float  # share of the English text with no Russian counterpart
-    mean_divergence: float
-
-
-def summarize(aligned: AlignedPair) -> DocSummary:
-    ru_chars = sum(len(s.text) for s in aligned.seg.ru)
-    en_chars = sum(len(s.text) for s in aligned.seg.en)
-    om = sum(s.end - s.start for b in aligned.beads for s in b.omitted_spans)
-    ad = sum(s.end - s.start for b in aligned.beads for s in b.added_spans)
-    scores = [b.divergence_score for b in aligned.beads]
-    return DocSummary(
-        ru_chars=ru_chars,
-        en_chars=en_chars,
-        omitted_chars=om,
-        added_chars=ad,
-        omitted_share=round(om / max(1, ru_chars), 4),
-        added_share=round(ad / max(1, en_chars), 4),
-        mean_divergence=round(float(np.mean(scores)) if scores else 0.0, 4),
-    )

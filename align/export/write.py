@@ -15,12 +15,8 @@ so a failed run never leaves a half-written ``OUT``.
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -37,7 +33,7 @@ from datasets import (
     Sequence as HFSequence,
 )
 
-from align.divergence import summarize
+from align.io import atomic_dir
 from align.model import DIVERGENCE_LABELS, LANGS, AlignedPair
 
 SPAN = {"text": Value("string"), "start": Value("int32"), "end": Value("int32")}
@@ -125,7 +121,7 @@ def sentence_rows(aligned: AlignedPair) -> Iterator[dict]:
 
 def document_row(aligned: AlignedPair) -> dict:
     pair = aligned.seg.pair
-    summary = summarize(aligned)
+    summary = aligned.summary()
     labels = Counter(b.divergence_label for b in aligned.beads)
     types = Counter(b.alignment_type for b in aligned.beads)
     return {
@@ -159,48 +155,6 @@ def build_datasets(aligned: Sequence[AlignedPair]) -> DatasetDict:
     )
 
 
-@contextmanager
-def atomic_dir(out: str | Path) -> Iterator[Path]:
-    """Yield a temporary folder that replaces ``out`` only if the block succeeds."""
-    target = Path(out).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    try:
-        yield tmp
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.replace(target, old / "x")
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-@contextmanager
-def atomic_files(*paths: str | Path) -> Iterator[list[Path]]:
-    """Yield temporary paths beside ``paths``; they replace them only if the block succeeds.
-
-    A failure leaves the targets as they were (no half-written files, no temporaries).
-    """
-    targets = [Path(p).resolve() for p in paths]
-    tmps: list[Path] = []
-    try:
-        for t in targets:
-            t.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{t.name}.", suffix=".tmp", dir=t.parent)
-            os.close(fd)
-            tmps.append(Path(name))
-        yield tmps
-        for tmp, t in zip(tmps, targets, strict=True):
-            os.replace(tmp, t)
-    finally:
-        for tmp in tmps:
-            tmp.unlink(missing_ok=True)
-
-
 def write_dataset(
     aligned: Sequence[AlignedPair],
     out: str | Path,
@@ -209,7 +163,7 @@ def write_dataset(
     corpus_info: dict[str, str] | None = None,
 ) -> DatasetDict:
     """Write the dataset folder (parquet + Arrow + card) atomically; return the datasets."""
-    from align.card import dataset_card, parquet_path
+    from align.export.card import dataset_card, parquet_path
 
     dd = build_datasets(aligned)
     datasets.disable_progress_bars()

@@ -16,7 +16,7 @@ from pathlib import Path
 from sacrebleu.metrics import BLEU, CHRF, TER
 
 from align.errors import InputError
-from align.exported import Exported
+from align.export.read import Exported
 
 METRICS = ("BLEU", "chrF", "TER")
 
@@ -82,7 +82,7 @@ def score_groups(
     return result
 
 
-def evaluate(data: Exported, hyps: list[str]) -> MTEvalResult:
+def score_mt(data: Exported, hyps: list[str]) -> MTEvalResult:
     """Corpus-level scores for all pairs, the divergent ones, and each divergence label."""
     rows = list(data.pairs())
     if len(rows) != len(hyps):

@@ -18,8 +18,8 @@ from collections.abc import Collection
 from pathlib import Path
 
 from align import __version__
-from align.export import atomic_files
-from align.exported import Exported
+from align.export.read import Exported
+from align.io import atomic_files
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'

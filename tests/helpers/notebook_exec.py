@@ -12,7 +12,7 @@ from pathlib import Path
 
 from align.errors import AlignError
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore_dataset.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "explore_dataset.ipynb"
 
 
 def execute_notebook(dataset: str | Path, notebook: str | Path = NOTEBOOK, *, timeout: int = 300):

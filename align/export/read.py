@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from align.errors import InputError
 
-SPLITS = ("sentences", "documents")
+CONFIGS = ("sentences", "documents")
 REQUIRED_COLUMNS = (
     "doc_id",
     "bead_id",
@@ -87,8 +87,8 @@ def load_exported(out: str | Path) -> Exported:
         dd = load_from_disk(str(path))
     except Exception as err:  # datasets raises several types for a damaged folder
         raise InputError(path, f"cannot load the dataset: {err}".splitlines()[0]) from err
-    if not isinstance(dd, DatasetDict) or any(s not in dd for s in SPLITS):
-        raise InputError(path, f"expected the splits {', '.join(SPLITS)}")
+    if not isinstance(dd, DatasetDict) or any(s not in dd for s in CONFIGS):
+        raise InputError(path, f"expected the configs {', '.join(CONFIGS)}")
     missing = [c for c in REQUIRED_COLUMNS if c not in dd["sentences"].column_names]
     if missing:
         raise InputError(path, f"sentences table lacks columns: {', '.join(missing)}")

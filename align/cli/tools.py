@@ -1,0 +1,129 @@
+"""CLI commands for what a researcher does with an exported dataset folder ``DATASET``.
+
+align report DATASET [--out FILE]          one self-contained HTML file: documents side by side
+align export-tmx DATASET --out FILE.tmx    TMX 1.4 with divergence as properties
+align export-text DATASET --out PREFIX     line-aligned PREFIX.ru / PREFIX.en (+ PREFIX.ids)
+align mt-eval DATASET --hyp FILE [--out J] sacrebleu BLEU/chrF/TER, overall and per divergence label
+align push DATASET --repo-id NAME          publish the folder as a Hugging Face dataset repository
+
+Each command is a thin layer over a module of :mod:`align.tools`, which reads the folder through
+:mod:`align.export.read` only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from align.cli.args import DATASET_EPILOG, Adder, Command, bead_filters
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from align.tools.hub import push_dataset, repo_url
+
+    files = push_dataset(
+        args.dataset, args.repo_id, private=args.private, token=args.token, dry_run=args.dry_run
+    )
+    verb = "would upload" if args.dry_run else "uploaded"
+    vis = "private" if args.private else "public"
+    print(f"{verb} {len(files)} files to {repo_url(args.repo_id)} ({vis}):")
+    for f in files:
+        print(f"  {f.path}  ({f.size:,} bytes)")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from align.export.read import load_exported
+    from align.tools.report import write_report
+
+    data = load_exported(args.dataset)
+    path = write_report(data, args.out or Path(args.dataset) / "report.html")
+    print(f"report written to {path} (open it in a browser; no server or internet needed)")
+    return 0
+
+
+def cmd_export_tmx(args: argparse.Namespace) -> int:
+    from align.export.read import load_exported
+    from align.tools.tmx import write_tmx
+
+    data = load_exported(args.dataset)
+    n = write_tmx(data, args.out, max_divergence=args.max_divergence, types=args.types)
+    print(f"{n} translation units written to {args.out}")
+    return 0
+
+
+def cmd_export_text(args: argparse.Namespace) -> int:
+    from align.export.read import load_exported
+    from align.tools.text import write_text
+
+    data = load_exported(args.dataset)
+    res = write_text(data, args.out, max_divergence=args.max_divergence, types=args.types)
+    print(
+        f"{res.lines} line pairs written to {', '.join(str(p) for p in res.paths)} "
+        f"({res.skipped} beads left out: an empty side or filtered)"
+    )
+    return 0
+
+
+def cmd_mt_eval(args: argparse.Namespace) -> int:
+    from align.export.read import load_exported
+    from align.io import atomic_files
+    from align.tools.mt_eval import format_result, read_hypotheses, score_mt
+
+    data = load_exported(args.dataset)
+    hyps = read_hypotheses(args.hyp, sum(1 for _ in data.pairs()))
+    result = score_mt(data, hyps)
+    print(format_result(result))
+    if args.out:
+        with atomic_files(args.out) as (tmp,):
+            tmp.write_text(json.dumps(asdict(result), indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def register(add_command: Adder) -> None:
+    """Add the commands that work from an exported dataset folder to the ``align`` parser."""
+
+    def add(name: str, func: Command, help_: str) -> argparse.ArgumentParser:
+        p = add_command(name, func, help_, DATASET_EPILOG)
+        p.add_argument("dataset", type=Path, metavar="DATASET", help="dataset folder")
+        return p
+
+    p = add("push", cmd_push, "publish a dataset folder to the Hugging Face Hub")
+    p.add_argument("--repo-id", required=True, help="dataset repository, NAME or OWNER/NAME")
+    p.add_argument("--private", action="store_true", help="create the repository as private")
+    p.add_argument("--token", help="Hugging Face token (default: HF_TOKEN or the saved login)")
+    p.add_argument(
+        "--dry-run", action="store_true", help="check the folder and list the files; upload nothing"
+    )
+
+    p = add("report", cmd_report, "write a self-contained HTML report (documents side by side)")
+    p.add_argument(
+        "--out", "--html", type=Path, help="HTML file to write (default: DATASET/report.html)"
+    )
+
+    p = add("export-tmx", cmd_export_tmx, "write a TMX 1.4 file (divergence as properties)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.tmx", help="TMX file to write")
+    bead_filters(p)
+
+    p = add("export-text", cmd_export_text, "write line-aligned PREFIX.ru / PREFIX.en files")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="PREFIX",
+        help="writes PREFIX.ru, PREFIX.en and PREFIX.ids (doc_id, bead_id per line)",
+    )
+    bead_filters(p)
+
+    p = add("mt-eval", cmd_mt_eval, "score MT of the Russian side against the aligned English")
+    p.add_argument(
+        "--hyp",
+        type=Path,
+        required=True,
+        help="MT output, one line per bead with text on both sides, in the sentences-config "
+        "order (the lines of PREFIX.ru from `align export-text DATASET --out PREFIX`)",
+    )
+    p.add_argument(
+        "--out", "--json", type=Path, help="also write the scores and signatures as JSON"
+    )
