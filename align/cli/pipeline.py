@@ -16,6 +16,31 @@ from pathlib import Path
 from align.cli.args import CORPUS_EPILOG, Adder, Command, encoder_arg
 
 
+def _at_least_2(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 2:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 2; got {value!r}")
+    return n
+
+
+def _positive(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        x = -1.0
+    if not x > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0; got {value!r}")
+    return x
+
+
+# AlignConfig's defaults, repeated here so that `align --help` loads no aligner
+# (tests/test_cli.py checks that they match)
+MAX_ALIGN, SKIP = 5, 0.55
+
+
 def _align_args(p: argparse.ArgumentParser) -> None:
     encoder_arg(p)
     p.add_argument(
@@ -23,19 +48,62 @@ def _align_args(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="ignore paragraph structure (align all sentences of a document in one pass)",
     )
+    p.add_argument(
+        "--max-align",
+        type=_at_least_2,
+        default=MAX_ALIGN,
+        metavar="N",
+        help=f"largest bead, in sentences on both sides together (default {MAX_ALIGN}: "
+        "up to 1-4 or 2-3). Larger allows longer merges (a 1-5 bead needs 6) but takes more "
+        "time (about N^2 bead shapes per step) and gives a run of unmatched sentences more "
+        "chance to be absorbed into one big bead; smaller is faster but cannot express long "
+        "merges",
+    )
+    p.add_argument(
+        "--skip",
+        type=_positive,
+        default=SKIP,
+        metavar="COST",
+        help=f"cost of leaving a sentence unaligned, i.e. of a 1-0 or 0-1 bead (default "
+        f"{SKIP}; a close 1-1 translation costs about 0.1-0.3, an unrelated pair "
+        "about 1). Lower reports more omitted/added sentences but also splits real "
+        "translations off their beads; higher absorbs true omissions into merged beads",
+    )
+    p.add_argument(
+        "--presegmented",
+        action="store_true",
+        help="the text files already hold one sentence per line (no blank lines): every line "
+        "is aligned as one sentence, without the sentence splitter and the paragraph pass. "
+        "Your segmentation is kept exactly (and its errors with it)",
+    )
 
 
 def _align_cfg(args: argparse.Namespace):  # -> AlignConfig
     from align.alignment import AlignConfig
 
-    return AlignConfig(paragraphs=not args.no_paragraphs)
+    return AlignConfig(
+        paragraphs=not (args.no_paragraphs or args.presegmented),
+        max_align=args.max_align,
+        del_cost=args.skip,
+    )
+
+
+def _segmenter(args: argparse.Namespace):  # -> Segmenter
+    from align.segment import presegmented_pair, segment_pair
+
+    return presegmented_pair if args.presegmented else segment_pair
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from align.pipeline import run_corpus
 
     res = run_corpus(
-        args.corpus, args.out, encoder=args.encoder, align_cfg=_align_cfg(args), jobs=args.jobs
+        args.corpus,
+        args.out,
+        encoder=args.encoder,
+        align_cfg=_align_cfg(args),
+        jobs=args.jobs,
+        segment=_segmenter(args),
     )
     print(f"dataset written to {res.out}")
     print(
@@ -110,15 +178,15 @@ def cmd_align(args: argparse.Namespace) -> int:
     from align.ingest import read_corpus
     from align.io import atomic_dir, format_beads
     from align.pipeline import quiet_libraries
-    from align.segment import segment_pair
 
     quiet_libraries()
     corpus = read_corpus(args.corpus)
     encoder = get_encoder(args.encoder)
     cfg = _align_cfg(args)
+    segment = _segmenter(args)
     with atomic_dir(args.out) as tmp:
         for pair in tqdm(corpus.pairs, desc="align", unit="doc"):
-            aligned = align_pair(segment_pair(pair), encoder, cfg)
+            aligned = align_pair(segment(pair), encoder, cfg)
             for lang in ("ru", "en"):
                 lines = "".join(s.text + "\n" for s in aligned.seg.sents(lang))
                 (tmp / f"{pair.doc_id}.{lang}").write_text(lines, encoding="utf-8")
