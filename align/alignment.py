@@ -41,13 +41,17 @@ class AlignConfig:
     csls: float = 0.0  # weight of the CSLS-style hubness correction (:func:`csls_vectors`)
     csls_k: int = 4
     size_cost: float = 0.0  # subtracted per sentence beyond the first on each side of a bead
-    # The second pass's objective (docs/alignment.md): "cost" = Vecalign-style bead cost of
-    # :mod:`align.second_pass` (the default, chosen on the dev generators and Text+Berg dev),
-    # "bertalign" = bertalign's summed similarity (``skip``, ``margin``, ``len_penalty``).
+    # The second pass's objective (docs/alignment.md). "cost" (the default): the bead cost of
+    # :mod:`align.second_pass`, ``blend`` x Vecalign-style cost (each merged sentence must pay
+    # for itself; ``del_cost`` per 1-0 / 0-1 bead; ``len_weight`` x length disagreement) minus
+    # (1 - blend) x bertalign's ``cos * length_penalty`` reward (``-skip`` per 1-0 / 0-1);
+    # chosen on the dev generators, NTREX dev and Text+Berg dev. "bertalign": bertalign's own
+    # second pass (``skip``, ``margin``, ``len_penalty``).
     objective: str = "cost"
-    del_cost: float = 0.55  # cost of a 1-0 / 0-1 bead ("cost" objective)
-    len_weight: float = 0.5  # weight of the character-length disagreement ("cost" objective)
-    peel: float = 0.0  # split off edge sentences of m-n beads earning less (0 = off)
+    del_cost: float = 0.55
+    len_weight: float = 0.5
+    blend: float = 0.5
+    peel: bool = False  # after the second pass: split off sentences that do not pay their cost
 
     @classmethod
     def bertalign(cls, **changes: object) -> AlignConfig:
@@ -70,18 +74,21 @@ def bertalign_beads(
         from align.anchors import AnchoredEncoder
 
         model = AnchoredEncoder(encoder, cfg.anchor_weight, prefix=cfg.anchor_prefix)
-    aligner = Bertalign(
-        "\n".join(src),
-        "\n".join(tgt),
-        is_split=True,
-        model=model,
-        max_align=cfg.max_align,
-        top_k=cfg.top_k,
-        win=cfg.win,
-        skip=cfg.skip,
-        margin=cfg.margin,
-        len_penalty=cfg.len_penalty,
-    )
+    from align._bertalign import presplit
+
+    with presplit():
+        aligner = Bertalign(
+            "\n".join(src),
+            "\n".join(tgt),
+            is_split=True,
+            model=model,
+            max_align=cfg.max_align,
+            top_k=cfg.top_k,
+            win=cfg.win,
+            skip=cfg.skip,
+            margin=cfg.margin,
+            len_penalty=cfg.len_penalty,
+        )
     if aligner.src_num != len(src) or aligner.tgt_num != len(tgt):  # pragma: no cover
         raise RuntimeError("bertalign changed the number of units")
     if cfg.csls > 0 or cfg.size_cost > 0:
@@ -91,13 +98,13 @@ def bertalign_beads(
     if cfg.objective == "cost":
         from align.second_pass import align_cost
 
-        beads = align_cost(aligner, cfg.del_cost, cfg.len_weight)
+        beads = align_cost(aligner, cfg.del_cost, cfg.len_weight, cfg.blend, -cfg.skip)
     else:
         beads = [(list(s), list(t)) for s, t in aligner.align_sents()]
-    if cfg.peel > 0:
+    if cfg.peel:
         from align.second_pass import peel_beads
 
-        beads = peel_beads(beads, aligner, cfg.peel)
+        beads = peel_beads(beads, aligner, cfg.del_cost, cfg.len_weight)
     return beads
 
 

@@ -30,15 +30,15 @@ NORM_SAMPLE = 256  # other-side sentences used for norm(x); evenly spaced, deter
 
 def window_norms(vecs: NDArray[np.float32], other: NDArray[np.float32]) -> NDArray[np.float32]:
     """``norm`` of every window: mean ``1 - cos`` against (up to 256) single sentences of the
-    other side. ``vecs``: (windows, sentences, dim); ``other``: (sentences, dim)."""
+    other side, i.e. ``1 - x . mean(sample)``. ``vecs``: (windows, sentences, dim);
+    ``other``: (sentences, dim)."""
     step = max(1, len(other) // NORM_SAMPLE)
-    sample = other[::step][:NORM_SAMPLE]
-    sims = vecs.reshape(-1, vecs.shape[-1]) @ sample.T
-    norms = (1.0 - sims).mean(axis=1).reshape(vecs.shape[:2])
+    centre = other[::step][:NORM_SAMPLE].mean(axis=0)
+    norms = 1.0 - vecs @ centre
     return np.maximum(norms, 1e-3).astype(np.float32)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, fastmath=True)
 def second_pass_cost(
     src_vecs: NDArray[np.float32],
     tgt_vecs: NDArray[np.float32],
@@ -52,6 +52,8 @@ def second_pass_cost(
     char_ratio: float,
     skip: float,
     len_weight: float,
+    blend: float,
+    bert_skip: float,
 ) -> NDArray[np.uint8]:  # pragma: no cover - compiled
     """Back-pointers of the minimum-cost path (bertalign's pointer layout)."""
     src_len = src_vecs.shape[1]
@@ -76,7 +78,7 @@ def second_pass_cost(
                     continue
                 c = cost[prev_i][prev_j - search_path[prev_i][0]]
                 if a_1 == 0 or a_2 == 0:
-                    c += skip
+                    c += blend * skip + (1.0 - blend) * bert_skip
                 else:
                     x = src_vecs[a_1 - 1, i - 1, :]
                     y = tgt_vecs[a_2 - 1, j - 1, :]
@@ -84,11 +86,11 @@ def second_pass_cost(
                     for d in range(x.shape[0]):
                         cos += x[d] * y[d]
                     norm = 0.5 * (src_norm[a_1 - 1, i - 1] + tgt_norm[a_2 - 1, j - 1])
-                    c += (1.0 - cos) * a_1 * a_2 / norm
-                    if len_weight > 0:
-                        sl = src_lens[a_1 - 1, i - 1]
-                        tl = tgt_lens[a_2 - 1, j - 1] * char_ratio
-                        c += len_weight * (1.0 - np.log2(1.0 + min(sl, tl) / max(sl, tl)))
+                    sl = src_lens[a_1 - 1, i - 1]
+                    tl = tgt_lens[a_2 - 1, j - 1] * char_ratio
+                    lp = np.log2(1.0 + min(sl, tl) / max(sl, tl))
+                    vec = (1.0 - cos) * a_1 * a_2 / norm + len_weight * (1.0 - lp)
+                    c += blend * vec - (1.0 - blend) * cos * lp
                 if c < best:
                     best = c
                     best_a = a
@@ -101,6 +103,8 @@ def align_cost(
     aligner,  # bertalign.Bertalign, embedded, not yet aligned
     skip: float,
     len_weight: float,
+    blend: float = 1.0,
+    bert_skip: float = 0.1,
 ) -> list[tuple[list[int], list[int]]]:
     """bertalign's first pass and search path, then the Vecalign-style second pass."""
     from bertalign.corelib import (
@@ -137,50 +141,64 @@ def align_cost(
         a.char_ratio,
         skip,
         len_weight,
+        blend,
+        bert_skip,
     )
     beads = second_back_track(a.src_num, a.tgt_num, ptr2, path2, types2)
     return [([int(i) for i in s], [int(j) for j in t]) for s, t in beads]
 
 
-def _bead_score(aligner, s: list[int], t: list[int], len_penalty: bool) -> float:
-    """bertalign's score of one bead (cosine of the windows, times its length penalty)."""
-    a = aligner
-    x = a.src_vecs[len(s) - 1, s[-1]]
-    y = a.tgt_vecs[len(t) - 1, t[-1]]
-    sim = float(np.dot(x[: a.src_vecs.shape[2]], y[: a.tgt_vecs.shape[2]]))
-    if not len_penalty:
-        return sim
-    sl = float(a.src_lens[len(s) - 1, s[-1]])
-    tl = float(a.tgt_lens[len(t) - 1, t[-1]]) * a.char_ratio
-    return sim * float(np.log2(1.0 + min(sl, tl) / max(sl, tl)))
+class BeadCost:
+    """The cost of one bead, as in :func:`second_pass_cost`, for passes over finished beads."""
+
+    def __init__(self, aligner, del_cost: float, len_weight: float) -> None:
+        self.a = aligner
+        self.del_cost = del_cost
+        self.len_weight = len_weight
+        dim = aligner.src_vecs.shape[2]
+        self.src = aligner.src_vecs[..., :dim]
+        self.tgt = aligner.tgt_vecs[..., : aligner.tgt_vecs.shape[2]]
+        self.src_norm = window_norms(self.src, self.tgt[0])
+        self.tgt_norm = window_norms(self.tgt, self.src[0])
+
+    def __call__(self, s: list[int], t: list[int]) -> float:
+        if not s or not t:
+            return self.del_cost * (len(s) + len(t))
+        a, m, n = self.a, len(s), len(t)
+        cos = float(np.dot(self.src[m - 1, s[-1]], self.tgt[n - 1, t[-1]]))
+        norm = 0.5 * float(self.src_norm[m - 1, s[-1]] + self.tgt_norm[n - 1, t[-1]])
+        sl = float(a.src_lens[m - 1, s[-1]])
+        tl = float(a.tgt_lens[n - 1, t[-1]]) * a.char_ratio
+        lp = float(np.log2(1.0 + min(sl, tl) / max(sl, tl)))
+        return (1.0 - cos) * m * n / norm + self.len_weight * (1.0 - lp)
 
 
 def peel_beads(
-    beads: list[tuple[list[int], list[int]]], aligner, earn: float, len_penalty: bool = True
+    beads: list[tuple[list[int], list[int]]], aligner, del_cost: float, len_weight: float
 ) -> list[tuple[list[int], list[int]]]:
-    """Second pass over merged beads: split off edge sentences that do not earn their place.
+    """Second pass over finished beads: split off sentences that cost more than they explain.
 
-    In a bead of 3 or more sentences, the first or last sentence of a side with 2 or more is
-    removed when the bead's score without it is at most ``earn`` lower than with it; it
-    becomes a 1-0 / 0-1 bead next to the rest. Repeated (weakest sentence first) until every
-    edge sentence earns ``earn``.
+    In a bead of 3 or more sentences, the first or last sentence of a side with 2 or more
+    becomes a 1-0 / 0-1 bead next to the rest when that lowers the summed bead cost (the
+    Vecalign-style cost of :func:`second_pass_cost`, ``del_cost`` per unaligned sentence).
+    Repeated, best split first, until no split lowers the cost. Merges stay as the first
+    pass found them unless a sentence in them does not pay for itself.
     """
+    cost = BeadCost(aligner, del_cost, len_weight)
     out: list[tuple[list[int], list[int]]] = []
     for s, t in beads:
         s, t = list(s), list(t)
         before: list[tuple[list[int], list[int]]] = []
         after: list[tuple[list[int], list[int]]] = []
         while s and t and len(s) + len(t) >= 3:
-            full = _bead_score(aligner, s, t, len_penalty)
+            full = cost(s, t)
             options = []
             if len(s) >= 2:
-                options += [(full - _bead_score(aligner, s[1:], t, len_penalty), "s0")]
-                options += [(full - _bead_score(aligner, s[:-1], t, len_penalty), "s1")]
+                options += [(cost(s[1:], t), "s0"), (cost(s[:-1], t), "s1")]
             if len(t) >= 2:
-                options += [(full - _bead_score(aligner, s, t[1:], len_penalty), "t0")]
-                options += [(full - _bead_score(aligner, s, t[:-1], len_penalty), "t1")]
-            gain, which = min(options)
-            if gain >= earn:
+                options += [(cost(s, t[1:]), "t0"), (cost(s, t[:-1]), "t1")]
+            best, which = min(options)
+            if best + del_cost >= full:
                 break
             if which == "s0":
                 before.append(([s.pop(0)], []))

@@ -72,21 +72,29 @@ def _translate(v: np.ndarray, seed: int = 1) -> np.ndarray:
     return _unit(v + 0.45 * _unit_vectors(len(v), seed))
 
 
-def test_cost_pass_separates_a_dropped_sentence_from_a_merge():
+@pytest.mark.parametrize("blend", [1.0, AlignConfig().blend])
+def test_cost_pass_separates_a_dropped_sentence_from_a_merge(blend):
     s = _unit_vectors(6)
     # target: s0, s1+s2 (a merge), s4, s5 -- s3 has no translation
     tgt = _translate(np.stack([s[0], s[1] + s[2], s[4], s[5]]))
     cfg = AlignConfig()
-    beads = align_cost(_aligner(s, tgt, [10, 20, 10, 10]), cfg.del_cost, cfg.len_weight)
+    aligner = _aligner(s, tgt, [10, 20, 10, 10])
+    beads = align_cost(aligner, cfg.del_cost, cfg.len_weight, blend, -cfg.skip)
     assert beads == [([0], [0]), ([1, 2], [1]), ([3], []), ([4], [2]), ([5], [3])]
 
 
 def test_peel_splits_an_absorbed_sentence_and_keeps_a_real_merge():
-    s = _unit_vectors(2, seed=1)
-    absorbed = _aligner(s, s[:1])  # target = s0 only; s1 has no counterpart
-    assert peel_beads([([0, 1], [0])], absorbed, earn=0.1) == [([0], [0]), ([1], [])]
-    real = _aligner(s, _unit(s[0] + s[1])[None], [20])  # target translates both sentences
-    assert peel_beads([([0, 1], [0])], real, earn=0.1) == [([0, 1], [0])]
+    s = _unit_vectors(6, seed=2)
+    cfg = AlignConfig()
+    rest = [([k], [k - 1]) for k in range(2, 6)]
+    # target: s0, s2..s5 -- s1 has no counterpart but was merged into the first bead
+    absorbed = _aligner(s, _translate(np.stack([s[0], *s[2:]])))
+    peeled = peel_beads([([0, 1], [0]), *rest], absorbed, cfg.del_cost, cfg.len_weight)
+    assert peeled == [([0], [0]), ([1], []), *rest]
+    # target: s0+s1 (one sentence translating both), s2..s5 -- a real 2-1 merge
+    real = _aligner(s, _translate(np.stack([s[0] + s[1], *s[2:]])), [20, 10, 10, 10, 10])
+    kept = peel_beads([([0, 1], [0]), *rest], real, cfg.del_cost, cfg.len_weight)
+    assert kept == [([0, 1], [0]), *rest]
 
 
 def test_split_at_comma_cuts_near_the_middle_and_keeps_the_text():

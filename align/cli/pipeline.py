@@ -65,9 +65,9 @@ def _align_args(p: argparse.ArgumentParser) -> None:
         default=SKIP,
         metavar="COST",
         help=f"cost of leaving a sentence unaligned, i.e. of a 1-0 or 0-1 bead (default "
-        f"{SKIP}; a close 1-1 translation costs about 0.1-0.3, an unrelated pair "
-        "about 1). Lower reports more omitted/added sentences but also splits real "
-        "translations off their beads; higher absorbs true omissions into merged beads",
+        f"{SKIP}, on the scale of the bead cost where an unrelated 1-1 pair costs about 1). "
+        "Lower reports more omitted/added sentences but also splits real translations off "
+        "their beads; higher absorbs true omissions into merged beads",
     )
     p.add_argument(
         "--presegmented",
