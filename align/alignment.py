@@ -44,13 +44,15 @@ class AlignConfig:
     # The second pass's objective (docs/alignment.md). "cost" (the default): the bead cost of
     # :mod:`align.second_pass`, ``blend`` x Vecalign-style cost (each merged sentence must pay
     # for itself; ``del_cost`` per 1-0 / 0-1 bead; ``len_weight`` x length disagreement) minus
-    # (1 - blend) x bertalign's ``cos * length_penalty`` reward (``-skip`` per 1-0 / 0-1);
+    # (1 - blend) x bertalign's ``(cos - neighbour margin) * length_penalty`` reward (``-skip``
+    # per 1-0 / 0-1; ``cost_margin=False``: plain cos);
     # chosen on the dev generators, NTREX dev and Text+Berg dev. "bertalign": bertalign's own
     # second pass (``skip``, ``margin``, ``len_penalty``).
     objective: str = "cost"
     del_cost: float = 0.55
     len_weight: float = 0.5
     blend: float = 0.5
+    cost_margin: bool = True  # bertalign's neighbour margin in the similarity reward
     peel: bool = False  # after the second pass: split off sentences that do not pay their cost
 
     @classmethod
@@ -98,7 +100,9 @@ def bertalign_beads(
     if cfg.objective == "cost":
         from align.second_pass import align_cost
 
-        beads = align_cost(aligner, cfg.del_cost, cfg.len_weight, cfg.blend, -cfg.skip)
+        beads = align_cost(
+            aligner, cfg.del_cost, cfg.len_weight, cfg.blend, -cfg.skip, cfg.cost_margin
+        )
     else:
         beads = [(list(s), list(t)) for s, t in aligner.align_sents()]
     if cfg.peel:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numba as nb
 import numpy as np
+from bertalign.corelib import calculate_neighbor_similarity
 from numpy.typing import NDArray
 
 NORM_SAMPLE = 256  # other-side sentences used for norm(x); evenly spaced, deterministic
@@ -54,9 +55,11 @@ def second_pass_cost(
     len_weight: float,
     blend: float,
     bert_skip: float,
+    margin: bool,
 ) -> NDArray[np.uint8]:  # pragma: no cover - compiled
     """Back-pointers of the minimum-cost path (bertalign's pointer layout)."""
     src_len = src_vecs.shape[1]
+    tgt_len = tgt_vecs.shape[1]
     cost = np.zeros((src_len + 1, w), dtype=np.float64)
     pointers = np.zeros((src_len + 1, w), dtype=np.uint8)
     for i in range(src_len + 1):
@@ -90,7 +93,12 @@ def second_pass_cost(
                     tl = tgt_lens[a_2 - 1, j - 1] * char_ratio
                     lp = np.log2(1.0 + min(sl, tl) / max(sl, tl))
                     vec = (1.0 - cos) * a_1 * a_2 / norm + len_weight * (1.0 - lp)
-                    c += blend * vec - (1.0 - blend) * cos * lp
+                    sim = cos
+                    if margin:  # bertalign's margin: minus the mean similarity to neighbours
+                        tn = calculate_neighbor_similarity(x, a_2, j, tgt_len, tgt_vecs)
+                        sn = calculate_neighbor_similarity(y, a_1, i, src_len, src_vecs)
+                        sim = cos - (tn + sn) / 2
+                    c += blend * vec - (1.0 - blend) * sim * lp
                 if c < best:
                     best = c
                     best_a = a
@@ -105,6 +113,7 @@ def align_cost(
     len_weight: float,
     blend: float = 1.0,
     bert_skip: float = 0.1,
+    margin: bool = False,
 ) -> list[tuple[list[int], list[int]]]:
     """bertalign's first pass and search path, then the Vecalign-style second pass."""
     from bertalign.corelib import (
@@ -143,6 +152,7 @@ def align_cost(
         len_weight,
         blend,
         bert_skip,
+        margin,
     )
     beads = second_back_track(a.src_num, a.tgt_num, ptr2, path2, types2)
     return [([int(i) for i in s], [int(j) for j in t]) for s, t in beads]
