@@ -10,4 +10,4 @@ Nothing in the pipeline imports this package; the CLI's ``eval`` commands and ``
 * :mod:`align.bench.fit_divergence` — fitting the divergence model on dev data
 """
 
-SYSTEMS = ("default", "bertalign", "gale-church")  # what `align eval --system` can run
+SYSTEMS = ("default", "bertalign", "cost", "gale-church")  # what `align eval --system` can run

@@ -219,8 +219,10 @@ def align_doc(doc: BenchDoc, system: str, encoder: TextEncoder | None) -> list[R
     assert encoder is not None
     if system == "bertalign":
         return bertalign_beads(doc.src, doc.tgt, encoder, AlignConfig.bertalign())
-    if system == "default":  # what `align run --presegmented` does: lines are sentences
-        beads = align_beads(as_segmented(doc), encoder, AlignConfig(paragraphs=False))
+    if system in ("default", "cost"):  # `align run --presegmented [--objective cost]`
+        cfg = AlignConfig(paragraphs=False)
+        cfg = AlignConfig.cost(paragraphs=False) if system == "cost" else cfg
+        beads = align_beads(as_segmented(doc), encoder, cfg)
         return [(list(b.ru_ids), list(b.en_ids)) for b in beads]
     raise ValueError(f"unknown system {system!r}")
 
@@ -240,7 +242,7 @@ def cold_start(encoder: TextEncoder | None) -> None:
     """
     if encoder is None:
         return
-    for cfg in (AlignConfig(), AlignConfig.bertalign()):
+    for cfg in (AlignConfig.cost(), AlignConfig.bertalign()):
         bertalign_beads(["a.", "b.", "c."], ["a.", "b."], encoder, cfg)
     encoder.clear_cache()
 
