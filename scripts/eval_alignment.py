@@ -1,7 +1,7 @@
 """The alignment results tables: every system on every benchmark, written into docs/alignment.md.
 
     python scripts/eval_alignment.py [--benches textberg:dev,textberg:test,dev-mixed,...]
-        [--systems default,bertalign,gale-church] [--encoder use-m3] [--doc docs/alignment.md]
+        [--systems default,bertalign,cost,gale-church] [--encoder use-m3] [--doc docs/alignment.md]
 
 Two tables replace the blocks between ``<!-- results:start -->`` / ``<!-- results:end -->``
 (strict and lax P/R/F1 and time, one row per benchmark and system; each row is what
@@ -61,7 +61,7 @@ def replace_block(text: str, name: str, body: str) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--benches", default=BENCHES)
-    ap.add_argument("--systems", default="default,bertalign,gale-church")
+    ap.add_argument("--systems", default="default,bertalign,cost,gale-church")
     ap.add_argument("--encoder", default="use-m3")
     ap.add_argument(
         "--doc", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "alignment.md"
