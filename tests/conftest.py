@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -11,7 +13,11 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 # load_dataset(folder) caches by the card's relative data_files, not by content: a fresh cache per
 # test session, so a re-exported folder is never answered from an older run's cache
-os.environ.setdefault("HF_DATASETS_CACHE", tempfile.mkdtemp(prefix="align-hf-datasets-"))
+if "HF_DATASETS_CACHE" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="align-hf-datasets-")
+    os.environ["HF_DATASETS_CACHE"] = _CACHE
+    # removed when the session ends (the folder is ours; a user-set cache is left alone)
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 import pytest
 
