@@ -1,4 +1,4 @@
-"""CLI: bad input gives one line on stderr, exit code 2, and no output folder."""
+"""CLI: bad input gives one line on stderr, exit code 1 (2 is for usage errors), and no output folder."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.conftest import ROOT, SEED, write_pair
 
 def test_missing_corpus_one_line_error(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["run", str(tmp_path / "missing"), "--out", str(out)]) == 2
+    assert main(["run", str(tmp_path / "missing"), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "missing" in err and "does not exist" in err
     assert not out.exists()
@@ -31,7 +31,7 @@ def test_missing_corpus_one_line_error(tmp_path, capsys):
 def test_bad_pairs_leave_no_output(tmp_path, capsys, ru, en, needle):
     corpus = write_pair(tmp_path / "c", ru, en)
     out = tmp_path / "out"
-    assert main(["run", str(corpus), "--out", str(out)]) == 2
+    assert main(["run", str(corpus), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("align: error: ") and needle in err and err.count("\n") == 1
     assert not out.exists()
@@ -54,7 +54,7 @@ def test_no_traceback_from_the_console_entry_point(tmp_path):
         cwd=ROOT,
         check=False,
     )
-    assert proc.returncode == 2
+    assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
 
 

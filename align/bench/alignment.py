@@ -18,16 +18,15 @@ Benchmarks (``BENCH`` of ``align eval``):
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from align.alignment import AlignConfig, align_beads, bertalign_beads
-from align.encoders import TextEncoder
 from align.bench import SYSTEMS
 from align.bench.data import bench_dir, shared_data
+from align.encoders import TextEncoder
 from align.errors import InputError
 from align.io import RawBead, format_beads, read_beads
 from align.model import DocMeta, DocPair, Document
@@ -249,7 +248,7 @@ def evaluate_alignment(
     progress: bool = True,
 ) -> EvalResult:
     """Align every document of a benchmark with a system and score it against the gold."""
-    from tqdm.auto import tqdm
+    from align.progress import progress_bar
 
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}")
@@ -257,7 +256,7 @@ def evaluate_alignment(
     t0 = time.perf_counter()
     preds = [
         align_doc(d, system, encoder)
-        for d in tqdm(bench.docs, desc=f"{bench.name} {system}", unit="doc", disable=not progress)
+        for d in progress_bar(bench.docs, show=progress, desc=f"{bench.name} {system}", unit="doc")
     ]
     seconds = time.perf_counter() - t0
     enc_name = "-" if system == "gale-church" else (encoder.model_name if encoder else "-")
