@@ -111,7 +111,7 @@ def cmd_export_text(args: argparse.Namespace) -> int:
     info(
         args,
         f"{res.lines} line pairs written to {', '.join(str(p) for p in res.paths)} "
-        f"({res.skipped} beads left out: an empty side or filtered)",
+        f"({res.skipped} bead{'s' if res.skipped != 1 else ''} left out: an empty side or filtered)",
     )
     return 0
 
