@@ -19,11 +19,18 @@ T = TypeVar("T")
 _FALSE = {"", "0", "false", "no", "off"}
 
 
+def _in_notebook() -> bool:
+    """Whether this process is a Jupyter kernel (not merely one that imported ipykernel)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
 def progress_wanted(requested: bool = True) -> bool:
     """Whether to draw a progress bar: asked for, ``TQDM_DISABLE`` unset, stderr a terminal."""
     if not requested or os.environ.get("TQDM_DISABLE", "").strip().lower() not in _FALSE:
         return False
-    if "ipykernel" in sys.modules:  # a notebook: tqdm.auto draws a widget, not to stderr
+    if _in_notebook():  # tqdm.auto draws a widget there, not to stderr
         return True
     stream = sys.stderr
     return bool(stream is not None and hasattr(stream, "isatty") and stream.isatty())

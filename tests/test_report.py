@@ -155,7 +155,16 @@ def test_seed_merged_english_paragraph_is_visible(seed_run, report):
 
 def _count(img: Image.Image, hex_colour: str) -> int:
     rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return sum(n for n, c in img.getcolors(maxcolors=1 << 24) if c[:3] == rgb)
+    return _colours(img).get(rgb, 0)
+
+
+def _colours(img: Image.Image) -> dict[tuple[int, ...], int]:
+    """Pixel count per RGB colour (computed once per image: it is the slow part)."""
+    cached = getattr(img, "_align_colours", None)
+    if cached is None:
+        cached = {c[:3]: n for n, c in img.getcolors(maxcolors=1 << 24)}
+        img._align_colours = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def test_screenshot_shows_the_highlights(seed_run, report, chromium):
@@ -285,3 +294,29 @@ def test_multi_document_screenshots(multi, chromium):
     filtered = Image.open(png).convert("RGB")
     # with the filter on, no equivalent bar is drawn (equivalent beads are hidden)
     assert _count(filtered, LABEL_COLOUR["equivalent"]) < _count(img, LABEL_COLOUR["equivalent"])
+
+
+@pytest.mark.parametrize(
+    ("direction", "ru_empty", "en_empty"),
+    [
+        ("ru-en", "— added in the translation —", "— missing from the translation —"),
+        ("en-ru", "— missing from the translation —", "— added in the translation —"),
+        ("unknown", "— no Russian counterpart —", "— no English counterpart —"),
+    ],
+)
+def test_an_empty_side_is_worded_by_the_direction(direction, ru_empty, en_empty):
+    """A 0-1 bead is English text with no Russian counterpart: added in a ru-en translation,
+    missing from an en-ru one; and the reverse for a 1-0 bead."""
+    from align.tools.report import _cells
+
+    def row(ru: str, en: str) -> dict:
+        return {
+            "translation": {"ru": ru, "en": en},
+            "omitted_spans": [],
+            "added_spans": [],
+            "ru_paragraph_ids": [0] if ru else [],
+            "en_paragraph_ids": [0] if en else [],
+        }
+
+    (ru_cell, _), (_, en_cell) = _cells([row("", "Hello."), row("Привет.", "")], direction)
+    assert (ru_cell.empty_text, en_cell.empty_text) == (ru_empty, en_empty)

@@ -124,13 +124,12 @@ def _para_label(ids: Sequence[int]) -> str:
 
 def _cells(rows: list[dict], direction: str) -> list[tuple[Cell, Cell]]:
     words = wording(direction)
-    empty = {  # what an empty side means, in this direction's words
-        "ru": "— no Russian counterpart —"
-        if direction == "unknown"
-        else f"— {words.added_short if direction == 'ru-en' else words.omitted_short} —",
-        "en": "— no English counterpart —"
-        if direction == "unknown"
-        else f"— {words.omitted_short if direction == 'ru-en' else words.added_short} —",
+    # an empty side: the other side's text has no counterpart (English-only text is what
+    # added_spans hold, Russian-only what omitted_spans hold), in this direction's words
+    known = direction in ("ru-en", "en-ru")
+    empty = {
+        "ru": f"— {words.added_short} —" if known else "— no Russian counterpart —",
+        "en": f"— {words.omitted_short} —" if known else "— no English counterpart —",
     }
     last: dict[str, int] = {"ru": -1, "en": -1}
     out = []
