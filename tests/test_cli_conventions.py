@@ -127,3 +127,41 @@ def test_quiet_is_accepted_by_every_command():
     sub = next(a for a in parser._actions if a.dest == "command")
     for name, p in sub.choices.items():
         assert any("-q" in a.option_strings for a in p._actions), name
+
+
+def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run `python -m align ARGS` with stderr on a pseudo-terminal (120 columns); its stderr."""
+    import fcntl
+    import os
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "align", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=120) == 0
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_a_terminal_gets_a_bar_unless_tqdm_disable_or_quiet(seed_run, tmp_path):
+    args = ["report", str(seed_run.out), "--out", str(tmp_path / "r.html")]
+    assert "report: 100%" in _stderr_on_a_terminal(args, {"TQDM_DISABLE": ""})
+    assert "report:" not in _stderr_on_a_terminal(args, {"TQDM_DISABLE": "1"})
+    assert "report:" not in _stderr_on_a_terminal([*args, "-q"], {"TQDM_DISABLE": ""})
