@@ -93,7 +93,7 @@ def test_out_dash_streams_and_never_creates_a_file(seed_run, tmp_path, capsys, m
     assert main(["export-tmx", str(seed_run.out), "--out", "-"]) == 0
     out = capsys.readouterr()
     assert out.out.startswith('<?xml version="1.0" encoding="UTF-8"?>')
-    assert "translation units written to -" in out.err  # the message moves to stderr
+    assert "translation units written to stdout" in out.err  # the message moves to stderr
     for cmd in (["export-text", str(seed_run.out)], ["run", str(SEED)], ["align", str(SEED)]):
         with pytest.raises(SystemExit) as exc:
             main([*cmd, "--out", "-"])

@@ -17,6 +17,7 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from align.cli.args import (
     DATASET_EPILOG,
@@ -29,6 +30,13 @@ from align.cli.args import (
     out_stream,
 )
 from align.errors import InputError
+
+if TYPE_CHECKING:
+    from align.export.read import Exported
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def cmd_push(args: argparse.Namespace) -> int:
@@ -49,7 +57,7 @@ def _filters(args: argparse.Namespace) -> dict:
     return {"max_divergence": args.max_divergence, "types": args.types, "labels": args.labels}
 
 
-def _nothing_to_write(data, args: argparse.Namespace) -> None:  # data: Exported
+def _nothing_to_write(data: Exported, args: argparse.Namespace) -> None:
     """Refuse an export the filters leave empty, saying what each filter keeps on its own."""
     filters = _filters(args)
     if next(data.pairs(**filters), None) is not None:
@@ -97,7 +105,8 @@ def cmd_export_tmx(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         n = write_tmx(data, args.out, **_filters(args), progress=not args.quiet)
-    info(args, f"{n} translation units written to {args.out}")
+    where = "stdout" if is_stdout(args.out) else args.out
+    info(args, f"{_n(n, 'translation unit')} written to {where}")
     return 0
 
 
