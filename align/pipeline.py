@@ -244,6 +244,41 @@ def process_long_pair(
     return apply_scores(aligned, results)
 
 
+class _Progress:
+    """The pipeline's progress bar. It counts characters, so that a long document moves it
+    while it is processed (its ticks), not only when it is done."""
+
+    def __init__(self, pairs: list[DocPair], show: bool) -> None:
+        self.n = len(pairs)
+        self.done = 0
+        self.credited: dict[str, float] = {}
+        self.bar = progress_bar(
+            total=sum(map(doc_size, pairs)),
+            show=show,
+            desc="align+score",
+            unit="char",
+            unit_scale=True,
+            postfix=f"0/{self.n} documents",
+        )
+
+    def tick_for(self, pair: DocPair) -> Tick:
+        size = doc_size(pair)
+
+        def tick(share: float) -> None:
+            self.bar.update(share * size)
+            self.credited[pair.doc_id] = self.credited.get(pair.doc_id, 0.0) + share * size
+
+        return tick
+
+    def finished(self, pair: DocPair) -> None:
+        self.done += 1
+        self.bar.update(doc_size(pair) - self.credited.pop(pair.doc_id, 0.0))
+        self.bar.set_postfix_str(f"{self.done}/{self.n} documents", refresh=False)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
 def default_jobs(n_docs: int) -> int:
     """Worker processes: one per core (a single document is then scored in parallel)."""
     return max(1, cpu_threads()) if n_docs else 1
@@ -266,35 +301,13 @@ def process_pairs(
     runs on a GPU, documents are processed in this process.
     """
     times = times if times is not None else StageTimes()
-    # the bar counts characters, so that a long document moves it while it is processed
-    bar = progress_bar(
-        total=sum(map(doc_size, pairs)),
-        show=progress,
-        desc="align+score",
-        unit="char",
-        unit_scale=True,
-        postfix=f"0/{len(pairs)} documents",
-    )
-    done = 0
-
-    def finished(pair: DocPair, credited: float) -> None:
-        nonlocal done
-        done += 1
-        bar.update(doc_size(pair) - credited)
-        bar.set_postfix_str(f"{done}/{len(pairs)} documents", refresh=False)
+    bar = _Progress(pairs, progress)
 
     def one_by_one(run: Callable[[DocPair, Tick], AlignedPair]) -> list[AlignedPair]:
         out = []
         for p in pairs:
-            credited = 0.0
-
-            def tick(share: float, size: int = doc_size(p)) -> None:
-                nonlocal credited
-                bar.update(share * size)
-                credited += share * size
-
-            out.append(run(p, tick))
-            finished(p, credited)
+            out.append(run(p, bar.tick_for(p)))
+            bar.finished(p)
         bar.close()
         return out
 
@@ -320,7 +333,7 @@ def process_pairs(
             for i, aligned, t in pool.imap_unordered(_work, order):
                 results[i] = aligned
                 times.add(t)
-                finished(pairs[i], 0.0)
+                bar.finished(pairs[i])
     finally:
         _WORKER.clear()
         bar.close()
