@@ -63,11 +63,6 @@ def info(args: argparse.Namespace, message: str) -> None:
     print(message, file=sys.stderr if data_on_stdout else sys.stdout)
 
 
-def warn(message: str) -> None:
-    """A warning on stderr (shown even with -q)."""
-    print(f"align: warning: {message}", file=sys.stderr)
-
-
 class Adder(Protocol):
     """Adds one sub-command: ``add(name, func, help, epilog=None) -> its parser``."""
 

@@ -79,11 +79,12 @@ def license_file(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str])
         for lang, name in (("ru", "Russian"), ("en", "English")):
             where = " ".join(x for x in (d[f"{lang}_source"], d[f"{lang}_url"]) if x)
             lines.append(f"- `{d['doc_id']}` ({name}): {where or '(source not recorded)'}")
+    name = _license_extra(corpus_name, corpus_info)["license_name"]
     return f"""# Terms of use: {corpus_name}
 
-The corpus declares its licence as "other" (`license_name: {_license_extra(corpus_name, corpus_info)["license_name"]}`). The texts in this dataset keep the
-terms of their sources, listed below; check them before you redistribute the texts or train on
-them. The alignments, divergence scores and spans were generated automatically by the align
+The corpus declares its licence as "other" (`license_name: {name}`). The texts in this dataset
+keep the terms of their sources, listed below; check them before you redistribute the texts or
+train on them. The alignments, divergence scores and spans were generated automatically by the align
 toolkit (ru-en-align {__version__}).
 
 {chr(10).join(lines)}
