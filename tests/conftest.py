@@ -66,7 +66,12 @@ def write_multi_corpus(folder: Path) -> Path:
         if meta:
             d.joinpath("meta.toml").write_text(meta, encoding="utf-8")
 
-    doc("a-full", list(range(len(ru))), list(range(len(en))), src.joinpath("meta.toml").read_text())
+    doc(
+        "a-full",
+        list(range(len(ru))),
+        list(range(len(en))),
+        src.joinpath("meta.toml").read_text(encoding="utf-8"),
+    )
     doc("b-meeting", [2, 6], [3, 5])
     doc(
         "c-earlier",
