@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from bertalign.utils import yield_overlaps
 
 from align.encoders import EncoderLoadError, get_encoder
+from align.encoders.base import yield_overlaps
 
 SENTS = [
     "МИД России выразил сожаление по поводу повреждения здания посольства.",
