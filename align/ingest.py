@@ -26,6 +26,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from align._bertalign import import_bertalign
 from align.errors import InputError
 from align.model import DIRECTIONS, LANGS, Direction, DocMeta, DocPair, Document, Lang
 
@@ -119,6 +120,7 @@ def check_language(text: str, lang: Lang, path: Path) -> None:
         raise InputError(
             path, f"expected {LANG_NAMES[lang]} text but it is mostly in {other} script"
         )
+    import_bertalign()  # bertalign without torch (see align/_bertalign.py)
     from bertalign.utils import ISO_LANGUAGE_NAMES, LanguageDetectionError, detect_lang
 
     try:

@@ -14,85 +14,13 @@ from __future__ import annotations
 
 import re
 
+from align.divergence.lexicon import CLAUSE_CONJUNCTIONS
 from align.model import Span
 
 _PUNCT_BREAK = re.compile(r"[;()\[\]«»\"“”„!?]|[,:](?!\d)|\s[-–—]+\s|\.(?=\s)")
 _WORD = re.compile(r"\w+")
 _STRIP = " \t\n,;:.!?()[]«»\"“”„-–—'"
 CONJ_MIN_WORDS = 4
-
-_CONJ = {
-    "ru": frozenset(
-        [
-            "и",
-            "а",
-            "но",
-            "или",
-            "либо",
-            "однако",
-            "зато",
-            "что",
-            "чтобы",
-            "который",
-            "которая",
-            "которое",
-            "которые",
-            "которого",
-            "которой",
-            "которому",
-            "котором",
-            "которых",
-            "которым",
-            "которыми",
-            "где",
-            "куда",
-            "откуда",
-            "когда",
-            "если",
-            "хотя",
-            "поскольку",
-            "потому",
-            "так",
-            "как",
-            "пока",
-            "после",
-            "тогда",
-            "причем",
-            "причём",
-            "при",
-            "этом",
-        ]
-    ),
-    "en": frozenset(
-        [
-            "and",
-            "but",
-            "or",
-            "nor",
-            "yet",
-            "which",
-            "who",
-            "whom",
-            "whose",
-            "that",
-            "where",
-            "when",
-            "while",
-            "whereas",
-            "because",
-            "although",
-            "though",
-            "if",
-            "unless",
-            "since",
-            "after",
-            "before",
-            "until",
-            "so",
-            "as",
-        ]
-    ),
-}
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -109,7 +37,7 @@ def _nwords(text: str) -> int:
 
 def _conj_cuts(text: str, start: int, end: int, lang: str) -> list[tuple[int, int]]:
     """Cut ``text[start:end]`` before conjunctions where both sides keep enough words."""
-    conj = _CONJ.get(lang, _CONJ["en"])
+    conj = CLAUSE_CONJUNCTIONS.get(lang, CLAUSE_CONJUNCTIONS["en"])
     words = list(_WORD.finditer(text, start, end))
     cuts = [start]
     for k, m in enumerate(words):

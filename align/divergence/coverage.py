@@ -16,7 +16,7 @@ probabilities ``m = sigmoid((s - center) / width)``.
   English word was added). ``1 - m`` is how *added* it is.
 
 English articles are left out (Russian has none). Function words (prepositions, conjunctions,
-particles, pronouns, auxiliaries: :data:`FUNCTION_WORDS`) weigh ``function_weight`` (default
+particles, pronouns, auxiliaries: :data:`align.divergence.lexicon.FUNCTION_WORDS`) weigh ``function_weight`` (default
 0.3) instead of 1: they are often legitimately without a counterpart (a Russian case ending
 does the work of "of"), and their standalone embeddings are noisy — alone, "на" sits at 0.69
 from "squarely". ``omitted_mass`` and ``added_mass`` are the weighted uncovered shares divided
@@ -34,26 +34,12 @@ from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 from align.divergence.clauses import words
+from align.divergence.lexicon import EN_ARTICLES, FUNCTION_WORDS, NAME_MATCH
 from align.divergence.translit import is_cyrillic, name_similarity
 from align.encoders import TextEncoder
 from align.model import Span
 
-EN_ARTICLES = frozenset({"a", "an", "the"})
-_RU_FUNCTION = """а без бы был была были было быть в во вы да для до его ее её же за и из или их к ко
-как когда который которая которое которые которого которой котором которым которых ли между мы
-на над но о об обо он она они оно от по под при с свое своё свои своей своего своих своим своя со
-так также там тем то том у уже что чтобы это этого этой этом эта эти этих этот я еще ещё"""
-_EN_FUNCTION = """about after also and are as at be been before being but by can could did do does for
-from had has have he her his i if in into is it its may might my of on or our shall she should so
-such than that their them then there these they this those to us was we were which who whom whose
-will with would you your"""
-# negations (не, ни, not) are content: leaving one out changes the meaning
-FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "ru": frozenset(_RU_FUNCTION.split()),
-    "en": frozenset(_EN_FUNCTION.split()),
-}
 FUNCTION_WEIGHT = 0.3  # fitted on dev (DEMETR + NTREX word pairs): 0.1-0.5 rank alike, 1.0 worse
-NAME_MATCH = 0.8  # transliteration similarity that counts as an exact name match
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from sacrebleu.metrics import CHRF
 
 from align.divergence.clauses import clauses, words
 from align.divergence.coverage import FUNCTION_WEIGHT, Coverage, coverage, word_vectors
+from align.divergence.lexicon import EN_NON_NAMES, NAME_MATCH
 from align.divergence.translit import is_cyrillic, name_similarity, translit
 from align.encoders import TextEncoder
 from align.model import AlignedPair, DivergenceLabel, Span
@@ -103,7 +104,7 @@ class DivergenceConfig:
     clause_word_gain: float = math.inf  # summed word-deletion gains that flag a clause alone
     min_clause_words: int = 3
     max_window: int = 3
-    name_match: float = 0.8
+    name_match: float = NAME_MATCH
     use_deletion: bool = True
     use_anchors: bool = True
     use_words: bool = True
@@ -163,7 +164,7 @@ def _anchors_found(
     exact, names = anchors(text, lang)
     if lang == "en":  # English capitalised words must match a Russian word by transliteration
         names = [w for w in _CAP_EN.findall(text) if w.lower() not in other_exact]
-        names = [w for w in names if w.lower() not in _EN_FUNCTION]
+        names = [w for w in names if w.lower() not in EN_NON_NAMES]
     if not exact and not names:
         return None
     if not exact <= other_exact:
@@ -178,64 +179,6 @@ def _anchors_found(
     return True
 
 
-_EN_FUNCTION = frozenset(
-    [
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "then",
-        "they",
-        "their",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "with",
-        "after",
-        "before",
-        "also",
-        "and",
-        "but",
-        "for",
-        "from",
-        "have",
-        "has",
-        "had",
-        "his",
-        "her",
-        "its",
-        "our",
-        "not",
-        "one",
-        "two",
-        "three",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
-
-
 def anchor_string(text: str, lang: str) -> str:
     """Script-independent material of a text: numbers, Latin tokens, romanised capitalised words."""
     exact, names = anchors(text, lang)
@@ -243,7 +186,7 @@ def anchor_string(text: str, lang: str) -> str:
     if lang == "ru":
         toks += sorted(translit(n).lower() for n in names)
     else:
-        toks += sorted(w.lower() for w in _CAP_EN.findall(text) if w.lower() not in _EN_FUNCTION)
+        toks += sorted(w.lower() for w in _CAP_EN.findall(text) if w.lower() not in EN_NON_NAMES)
     return " ".join(toks)
 
 
