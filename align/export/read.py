@@ -13,7 +13,10 @@ from pathlib import Path
 from datasets import Dataset, DatasetDict, load_from_disk
 
 from align.errors import InputError
+from align.model import Wording, wording
 from align.progress import progress_bar
+
+__all__ = ["Exported", "Wording", "load_exported", "wording"]  # wording: for the tools
 
 CONFIGS = ("sentences", "documents")
 REQUIRED_COLUMNS = (

@@ -26,9 +26,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from align.export.read import Exported
+from align.export.read import Exported, wording
 from align.io import atomic_files
-from align.model import wording
 from align.progress import progress_bar
 from align.spans import pieces
 
