@@ -73,7 +73,7 @@ def test_progress_only_on_a_terminal_and_never_with_tqdm_disable(monkeypatch):
     assert progress_wanted()
 
 
-def test_quiet_and_no_bar_without_a_terminal(seed_run, encoder, tmp_path, capsys):
+def test_quiet_and_no_bar_without_a_terminal(seed_run, encoder, tmp_path, capsys, monkeypatch):
     # stderr is captured here, not a terminal: no bar even without -q
     assert main(["report", str(seed_run.out), "--out", str(tmp_path / "r.html")]) == 0
     out = capsys.readouterr()
@@ -83,6 +83,12 @@ def test_quiet_and_no_bar_without_a_terminal(seed_run, encoder, tmp_path, capsys
     assert out.out == "" and out.err == ""
     assert main(["-q", "export-text", str(tmp_path / "q"), "--out", str(tmp_path / "t")]) == 0
     assert capsys.readouterr().out == ""
+    # stderr taken for a terminal: a bar, and none with -q
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    report = ["report", str(seed_run.out), "--out", str(tmp_path / "r.html")]
+    assert main(report) == 0 and "report: 100%" in capsys.readouterr().err
+    assert main([*report, "-q"]) == 0 and capsys.readouterr().err == ""
 
 
 def test_out_dash_streams_and_never_creates_a_file(seed_run, tmp_path, capsys, monkeypatch):
@@ -130,7 +136,7 @@ def test_quiet_is_accepted_by_every_command():
 
 
 def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
-    """Run `python -m align ARGS` with stderr on a pseudo-terminal (120 columns); its stderr."""
+    """Run `python ARGS` with stderr on a pseudo-terminal (120 columns); its stderr."""
     import fcntl
     import os
     import struct
@@ -139,7 +145,7 @@ def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "align", *args],
+        [sys.executable, *args],
         stdout=subprocess.DEVNULL,
         stderr=slave,
         cwd=ROOT,
@@ -160,8 +166,9 @@ def _stderr_on_a_terminal(args: list[str], env: dict[str, str]) -> str:
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_a_terminal_gets_a_bar_unless_tqdm_disable_or_quiet(seed_run, tmp_path):
-    args = ["report", str(seed_run.out), "--out", str(tmp_path / "r.html")]
-    assert "report: 100%" in _stderr_on_a_terminal(args, {"TQDM_DISABLE": ""})
-    assert "report:" not in _stderr_on_a_terminal(args, {"TQDM_DISABLE": "1"})
-    assert "report:" not in _stderr_on_a_terminal([*args, "-q"], {"TQDM_DISABLE": ""})
+def test_a_terminal_gets_a_bar_unless_tqdm_disable():
+    """The toolkit's bar on a real (pseudo-)terminal; every command makes its bars with
+    progress_bar(show=not args.quiet) (the in-process tests above check the wiring)."""
+    code = "from align.progress import progress_bar\nfor _ in progress_bar(range(3), desc='demo'): pass"
+    assert "demo: 100%" in _stderr_on_a_terminal(["-c", code], {"TQDM_DISABLE": ""})
+    assert "demo" not in _stderr_on_a_terminal(["-c", code], {"TQDM_DISABLE": "1"})
