@@ -250,7 +250,7 @@ def evaluate_alignment(
     progress: bool = True,
 ) -> EvalResult:
     """Align every document of a benchmark with a system and score it against the gold."""
-    from tqdm.auto import tqdm
+    from align.progress import progress_bar
 
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}")
@@ -258,7 +258,7 @@ def evaluate_alignment(
     t0 = time.perf_counter()
     preds = [
         align_doc(d, system, encoder)
-        for d in tqdm(bench.docs, desc=f"{bench.name} {system}", unit="doc", disable=not progress)
+        for d in progress_bar(bench.docs, show=progress, desc=f"{bench.name} {system}", unit="doc")
     ]
     seconds = time.perf_counter() - t0
     enc_name = "-" if system == "gale-church" else (encoder.model_name if encoder else "-")
