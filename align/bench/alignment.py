@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from align._bertalign import import_bertalign
 from align.alignment import AlignConfig, align_beads, bertalign_beads
 from align.bench import SYSTEMS
 from align.bench.data import bench_dir, shared_data
@@ -229,6 +230,7 @@ def align_doc(doc: BenchDoc, system: str, encoder: TextEncoder | None) -> list[R
 
 def score(gold: Sequence[Sequence[RawBead]], pred: Sequence[Sequence[RawBead]]) -> dict[str, float]:
     """Vecalign's strict/lax precision, recall and F1 over documents (bertalign's port)."""
+    import_bertalign()
     from bertalign.eval import score_multiple
 
     return score_multiple(gold_list=list(gold), test_list=list(pred))
@@ -255,7 +257,7 @@ def evaluate_alignment(
     progress: bool = True,
 ) -> EvalResult:
     """Align every document of a benchmark with a system and score it against the gold."""
-    from tqdm.auto import tqdm
+    from align.progress import progress_bar
 
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}")
@@ -263,7 +265,7 @@ def evaluate_alignment(
     t0 = time.perf_counter()
     preds = [
         align_doc(d, system, encoder)
-        for d in tqdm(bench.docs, desc=f"{bench.name} {system}", unit="doc", disable=not progress)
+        for d in progress_bar(bench.docs, show=progress, desc=f"{bench.name} {system}", unit="doc")
     ]
     seconds = time.perf_counter() - t0
     enc_name = "-" if system == "gale-church" else (encoder.model_name if encoder else "-")

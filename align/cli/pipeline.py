@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from align.cli.args import CORPUS_EPILOG, Adder, Command, encoder_arg
+from align.cli.args import CORPUS_EPILOG, Adder, Command, encoder_arg, info, out_path
 
 
 def _at_least_2(value: str) -> int:
@@ -109,7 +109,11 @@ def _segmenter(args: argparse.Namespace):  # -> Segmenter
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from align.model import wording
     from align.pipeline import run_corpus
+
+    def words(a):  # a: AlignedPair
+        return wording(a.seg.pair.direction)
 
     res = run_corpus(
         args.corpus,
@@ -118,7 +122,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         align_cfg=_align_cfg(args),
         jobs=args.jobs,
         segment=_segmenter(args),
+        progress=not args.quiet,
     )
+    if args.quiet:
+        return 0
     print(f"dataset written to {res.out}")
     print(
         f"  load it: datasets.load_from_disk({str(res.out)!r}) or datasets.load_dataset({str(res.out)!r})"
@@ -131,8 +138,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(
             f"{a.doc_id}: {len(a.seg.ru)} ru / {len(a.seg.en)} en sentences, {len(a.beads)} beads "
             f"({', '.join(f'{t}: {n}' for t, n in sorted(types.items()))}); "
-            f"Russian text missing from the English: {s.omitted_share:.1%}, "
-            f"English text added: {s.added_share:.1%}"
+            f"{words(a).omitted}: {s.omitted_share:.1%}; {words(a).added}: {s.added_share:.1%}"
         )
         if args.top:
             worst = sorted(a.beads, key=lambda b: -b.divergence_score)[: args.top]
@@ -141,9 +147,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                     continue
                 print(f"  [{b.divergence_label}, score {b.divergence_score:.2f}]")
                 for sp in b.omitted_spans:
-                    print(f"    - missing in EN: {sp.text}")
+                    print(f"    - Russian only: {sp.text}")
                 for sp in b.added_spans:
-                    print(f"    + added in EN:   {sp.text}")
+                    print(f"    + English only: {sp.text}")
     if args.timings:
         n = sum(len(a.seg.ru) + len(a.seg.en) for a in res.aligned)
         total = sum(res.times.as_dict().values())
@@ -185,13 +191,12 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from tqdm.auto import tqdm
-
     from align.alignment import align_pair
     from align.encoders import get_encoder
     from align.ingest import read_corpus
     from align.io import atomic_dir, format_beads
     from align.pipeline import quiet_libraries
+    from align.progress import progress_bar
 
     quiet_libraries()
     corpus = read_corpus(args.corpus)
@@ -199,14 +204,14 @@ def cmd_align(args: argparse.Namespace) -> int:
     cfg = _align_cfg(args)
     segment = _segmenter(args)
     with atomic_dir(args.out) as tmp:
-        for pair in tqdm(corpus.pairs, desc="align", unit="doc"):
+        for pair in progress_bar(corpus.pairs, show=not args.quiet, desc="align", unit="doc"):
             aligned = align_pair(segment(pair), encoder, cfg)
             for lang in ("ru", "en"):
                 lines = "".join(s.text + "\n" for s in aligned.seg.sents(lang))
                 (tmp / f"{pair.doc_id}.{lang}").write_text(lines, encoding="utf-8")
             beads = [(list(b.ru_ids), list(b.en_ids)) for b in aligned.beads]
             (tmp / f"{pair.doc_id}.align").write_text(format_beads(beads), encoding="utf-8")
-    print(f"sentences and beads written to {args.out}")
+    info(args, f"sentences and beads written to {args.out}")
     return 0
 
 
@@ -219,7 +224,7 @@ def register(add_command: Adder) -> None:
     p = add("run", cmd_run, "run the whole pipeline on a corpus and export a dataset folder")
     p.add_argument("corpus", type=Path, help="corpus folder")
     p.add_argument(
-        "--out", type=Path, required=True, help="output dataset folder (replaced atomically)"
+        "--out", type=out_path, required=True, help="output dataset folder (replaced atomically)"
     )
     p.add_argument(
         "--top", type=int, default=5, help="show the N most divergent beads per document"
@@ -241,5 +246,7 @@ def register(add_command: Adder) -> None:
 
     p = add("align", cmd_align, "write sentence files and beads ([0]:[0, 1] format) per document")
     p.add_argument("corpus", type=Path)
-    p.add_argument("--out", type=Path, required=True, help="output folder (replaced atomically)")
+    p.add_argument(
+        "--out", type=out_path, required=True, help="output folder (replaced atomically)"
+    )
     _align_args(p)
