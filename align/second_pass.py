@@ -7,16 +7,20 @@ pays a constant ``skip`` per 1-0 / 0-1 bead, so a sentence with no counterpart i
 cheaper to absorb into a neighbouring bead (the window's cosine drops a little) than to skip
 — the runs of 1-0 / 0-1 swallowed by large m-n beads that dominated its errors on the dev sets.
 
-Here a bead of ``m`` source and ``n`` target sentences costs, as in Vecalign (Thompson &
-Koehn 2019),
+Here a bead of ``m`` source and ``n`` target sentences costs
 
-    cost = (1 - cos(x, y)) * m * n / ((norm(x) + norm(y)) / 2)
+    blend * [ (1 - cos(x, y)) * m * n / ((norm(x) + norm(y)) / 2)
+              + len_weight * (1 - length_penalty) ]
+    - (1 - blend) * (cos(x, y) - margin) * length_penalty
 
-where ``norm(x)`` is the mean ``1 - cos`` of the window ``x`` against sentences of the other
-side (so a window close to everything is not cheap), and a 1-0 / 0-1 bead costs ``skip``. A
-sentence therefore has to *earn* its place in a merged bead: merging doubles the cost unless
-the cosine rises enough. ``len_weight`` adds ``len_weight * (1 - length_penalty)`` to an
-aligned bead (bertalign's character-length agreement, as a cost). The DP minimises the sum.
+and a 1-0 / 0-1 bead ``blend * skip + (1 - blend) * bert_skip``; the DP minimises the sum. The
+first term is Vecalign's cost (Thompson & Koehn 2019): ``norm(x)`` is the mean ``1 - cos`` of
+the window ``x`` against sentences of the other side (a window close to everything is not
+cheap), and the factor ``m * n`` makes every sentence of a merged bead pay for itself. The
+second is bertalign's own reward (``margin``: its neighbour margin, optional), which keeps the
+merges bertalign finds well. ``blend=1`` is the Vecalign-style cost alone; ``blend=0`` without
+the margin gives bertalign's ``margin=False`` second pass. docs/alignment.md has what each part
+gave on the dev sets.
 """
 
 from __future__ import annotations
@@ -115,7 +119,7 @@ def align_cost(
     bert_skip: float = 0.1,
     margin: bool = False,
 ) -> list[tuple[list[int], list[int]]]:
-    """bertalign's first pass and search path, then the Vecalign-style second pass."""
+    """bertalign's first pass and search path, then the second pass with this module's cost."""
     from bertalign.corelib import (
         find_first_search_path,
         find_second_search_path,
@@ -159,15 +163,14 @@ def align_cost(
 
 
 class BeadCost:
-    """The cost of one bead, as in :func:`second_pass_cost`, for passes over finished beads."""
+    """The Vecalign-style cost of one bead (the ``blend=1`` cost of :func:`second_pass_cost`),
+    for passes over finished beads."""
 
     def __init__(self, aligner, del_cost: float, len_weight: float) -> None:
         self.a = aligner
         self.del_cost = del_cost
         self.len_weight = len_weight
-        dim = aligner.src_vecs.shape[2]
-        self.src = aligner.src_vecs[..., :dim]
-        self.tgt = aligner.tgt_vecs[..., : aligner.tgt_vecs.shape[2]]
+        self.src, self.tgt = aligner.src_vecs, aligner.tgt_vecs
         self.src_norm = window_norms(self.src, self.tgt[0])
         self.tgt_norm = window_norms(self.tgt, self.src[0])
 
