@@ -349,11 +349,14 @@ def run_corpus(
     div_cfg: DivergenceConfig | None = None,
     progress: bool = True,
     jobs: int | None = None,
+    segment: Segmenter = segment_pair,
 ) -> RunResult:
     """Run every stage on a corpus folder; write the dataset to ``out`` when given.
 
     Input is fully read and validated before anything is computed or written. ``jobs``:
     worker processes for the documents (default: one per core, at most one per document).
+    ``segment``: the sentence splitter (:func:`align.segment.presegmented_pair` for text that
+    is already one sentence per line).
     """
     quiet_libraries()
     times = StageTimes()
@@ -364,7 +367,14 @@ def run_corpus(
     model_load_s = time.perf_counter() - t0
     n_jobs = default_jobs(len(corpus.pairs)) if jobs is None else max(1, jobs)
     aligned = process_pairs(
-        list(corpus.pairs), enc, align_cfg, div_cfg, jobs=n_jobs, progress=progress, times=times
+        list(corpus.pairs),
+        enc,
+        align_cfg,
+        div_cfg,
+        jobs=n_jobs,
+        progress=progress,
+        times=times,
+        segment=segment,
     )
     dataset = None
     out_path = None

@@ -43,7 +43,7 @@ def main() -> int:
     benches = {b: load_bench(b, "dev") for b in args.benches.split(",")}
     base = {}
     if args.refine:
-        cfg = AlignConfig(paragraphs=False)
+        cfg = AlignConfig.bertalign(paragraphs=False)
         base = {
             n: [bertalign_beads(d.src, d.tgt, enc, cfg) for d in b.docs] for n, b in benches.items()
         }
@@ -59,7 +59,7 @@ def main() -> int:
                     for d, p in zip(bench.docs, base[name], strict=True)
                 ]
             else:
-                ac = AlignConfig(paragraphs=False, **kw)  # type: ignore[arg-type]
+                ac = AlignConfig.bertalign(paragraphs=False, **kw)  # type: ignore[arg-type]
                 preds = [bertalign_beads(d.src, d.tgt, enc, ac) for d in bench.docs]
             s = score([d.gold for d in bench.docs], preds)
             cells.append(

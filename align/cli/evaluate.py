@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from align.bench import SYSTEMS
+from align.bench.generators import GENERATORS
 from align.cli.args import Adder, encoder_arg, info, is_stdout, out_path, out_stream
 from align.encoders import machine_description
 
@@ -87,11 +88,13 @@ def register(add: Adder) -> None:
     )
     p.add_argument(
         "bench",
-        help="'textberg', 'ntrex-enru' (built on first use), or a FOLDER with src/, tgt/ and "
+        help="'textberg', 'ntrex-enru' (built on first use), a generated NTREX-derived benchmark ("
+        + ", ".join(GENERATORS)
+        + "; made in memory, its split fixed by its name), or a FOLDER with src/, tgt/ and "
         "gold/ (one file per document, same names; optionally under FOLDER/dev, FOLDER/test)",
     )
     p.add_argument("--split", choices=("dev", "test"), default="test")
-    p.add_argument("--system", choices=SYSTEMS, default="ours")
+    p.add_argument("--system", choices=SYSTEMS, default="default")
     encoder_arg(p)
     p.add_argument(
         "--out",
