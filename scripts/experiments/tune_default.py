@@ -1,6 +1,6 @@
 """Dev-only comparison of aligner settings on the dev generators and Text+Berg dev.
 
-    python scripts/tune_default.py "margin=False" "margin=False,skip=-0.15" [--benches ...]
+    python scripts/experiments/tune_default.py "margin=False" "margin=False,skip=-0.15" [--benches ...]
 
 Each setting is a set of :class:`align.alignment.AlignConfig` keyword arguments (``bertalign``
 = bertalign's own second pass and defaults; nothing = the toolkit's default). The encoder's cache is kept across settings, so every
