@@ -81,7 +81,7 @@ class ShardWorker:
                     )
                     for p in pairs
                 ]
-                rec = write_shard(self.work, spec, aligned)
+                rec = write_shard(self.work, spec, aligned, self.source.name)
                 n_docs, n_sents = rec["n_docs"], rec["n_sentences"]
             except InputError as err:  # sent back as data: the driver prints one line
                 error = json.dumps([err.path, err.problem])

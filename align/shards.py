@@ -179,13 +179,15 @@ class WorkDir:
         return not self.finished()
 
 
-def write_shard(work: WorkDir, spec: ShardSpec, aligned: Sequence[AlignedPair]) -> dict:
+def write_shard(
+    work: WorkDir, spec: ShardSpec, aligned: Sequence[AlignedPair], corpus_name: str
+) -> dict:
     """Write one finished shard (both tables, then its record, each file atomically)."""
     import pyarrow.parquet as pq
 
     from align.export.write import build_datasets
 
-    dd = build_datasets(aligned)
+    dd = build_datasets(aligned, corpus_name)
     for config in CONFIGS:
         with atomic_files(work.file(config, spec.k)) as (tmp,):
             pq.write_table(dd[config].data.table, tmp)

@@ -6,8 +6,8 @@ shard from a small :class:`ShardSpec` (byte range, row range or folder names), s
 process or a Ray actor reads its own shard and the driver never holds the corpus.
 
 JSON Lines / Parquet rows: ``doc_id``, ``ru``, ``en`` (strings), optional metadata columns
-``ru_source``, ``ru_date``, ``ru_url``, ``ru_title`` and the same for ``en_``; other columns
-are ignored.
+``ru_source``, ``ru_date``, ``ru_url``, ``ru_title`` and the same for ``en_``, and
+``direction`` ("ru-en": Russian original, "en-ru"); other columns are ignored.
 """
 
 from __future__ import annotations
@@ -21,14 +21,16 @@ from pathlib import Path
 from align.errors import InputError
 from align.ingest import (
     META_FIELDS,
+    _direction,
     _read_toml,
     check_language,
     decode_text,
     parse_document,
 )
-from align.model import LANGS, DocPair, Lang
+from align.model import LANGS, Direction, DocPair, Lang
 
 TABLE_META = tuple(f"{lang}_{f}" for lang in LANGS for f in META_FIELDS)
+TABLE_COLUMNS = ("doc_id", *LANGS, "direction", *TABLE_META)
 PARQUET_BATCH = 256  # rows per Arrow batch read from a Parquet file
 
 
@@ -43,10 +45,13 @@ class RawPair:
     meta: dict[str, dict[str, str]]  # lang -> metadata fields
     encoding: dict[str, str] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)  # lang -> file (folder inputs)
+    direction: Direction = "unknown"
 
     def digest(self) -> bytes:
         """Hash of everything the pipeline reads from this row."""
-        blob = json.dumps([self.doc_id, self.text, self.meta], sort_keys=True, ensure_ascii=False)
+        blob = json.dumps(
+            [self.doc_id, self.text, self.meta, self.direction], sort_keys=True, ensure_ascii=False
+        )
         return hashlib.sha256(blob.encode("utf-8")).digest()
 
 
@@ -93,8 +98,9 @@ def _need_text(value: object, where: str, column: str) -> str:
     return value
 
 
-def row_pair(index: int, row: object, where: str) -> RawPair:
-    """A table row (JSON object / Parquet row) -> :class:`RawPair`; bad rows raise InputError."""
+def row_pair(index: int, row: object, where: str, default: Direction = "unknown") -> RawPair:
+    """A table row (JSON object / Parquet row) -> :class:`RawPair`; bad rows raise InputError.
+    An optional ``direction`` column ("ru-en", "en-ru") declares the original side."""
     if not isinstance(row, dict):
         raise InputError(where, f"expected a JSON object with doc_id, ru, en; got {row!r:.40}")
     doc_id = row.get("doc_id")
@@ -110,7 +116,9 @@ def row_pair(index: int, row: object, where: str) -> RawPair:
         if value is not None and value != "":
             lang, f = col.split("_", 1)
             meta[lang][f] = str(value)
-    return RawPair(index, doc_id, where, text, meta)
+    direction = row.get("direction")
+    checked = _direction(direction, where) if direction not in (None, "") else default
+    return RawPair(index, doc_id, where, text, meta, direction=checked)
 
 
 class JsonlSource(Source):
@@ -182,7 +190,7 @@ class ParquetSource(Source):
         missing = [c for c in ("doc_id", *LANGS) if c not in names]
         if missing:
             raise InputError(self.path, f"Parquet file has no column {missing[0]!r}")
-        cols = [c for c in ("doc_id", *LANGS, *TABLE_META) if c in names]
+        cols = [c for c in TABLE_COLUMNS if c in names]
         groups, row0 = [], 0
         for g in range(pf.metadata.num_row_groups):  # skip whole row groups before first_row
             n = pf.metadata.row_group(g).num_rows
@@ -228,8 +236,16 @@ class FolderSource(Source):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.info = {k: str(v) for k, v in _read_toml(path / "corpus.toml").items()}
+        raw = _read_toml(path / "corpus.toml")
+        self.info = {
+            k: ", ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in raw.items()
+        }
         self.name = self.info.get("name", path.resolve().name)
+        self.direction: Direction = (
+            _direction(self.info["direction"], path / "corpus.toml")
+            if "direction" in self.info
+            else "unknown"
+        )
         self.single = any((path / f"{lang}.txt").exists() for lang in LANGS)
         if not self.single and not self._folders():
             raise InputError(
@@ -254,6 +270,9 @@ class FolderSource(Source):
                 )
                 raise InputError(folder, f"document pair {what} (one side missing)")
         meta = _read_toml(folder / "meta.toml")
+        direction = self.direction
+        if "direction" in meta:
+            direction = _direction(meta["direction"], folder / "meta.toml")
         text, enc, paths = {}, {}, {}
         for lang in LANGS:
             p = folder / f"{lang}.txt"
@@ -263,7 +282,7 @@ class FolderSource(Source):
             lang: {k: str(v) for k, v in (meta.get(lang) or {}).items() if k in META_FIELDS}
             for lang in LANGS
         }
-        return RawPair(index, doc_id, str(folder), text, fields, enc, paths)
+        return RawPair(index, doc_id, str(folder), text, fields, enc, paths, direction)
 
     def rows(self) -> Iterator[tuple[RawPair, tuple]]:
         for i, folder in enumerate(self._folders()):
@@ -367,7 +386,7 @@ def to_docpair(raw: RawPair, *, presegmented: bool = False, detect: bool = True)
         if detect:
             check_language(" ".join(doc.paragraphs), lang, where_p)
         docs[lang] = doc
-    return DocPair(doc_id=raw.doc_id, ru=docs["ru"], en=docs["en"])
+    return DocPair(doc_id=raw.doc_id, ru=docs["ru"], en=docs["en"], direction=raw.direction)
 
 
 __all__ = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -37,14 +37,14 @@ class StreamOptions:
     """Everything that decides the rows (recorded in the work folder; --resume checks it)."""
 
     encoder: str = DEFAULT_ENCODER
-    paragraphs: bool = True
+    align: AlignConfig = field(default_factory=AlignConfig)
     presegmented: bool = False
     shard_docs: int = DEFAULT_SHARD_DOCS
     divergence: DivergenceConfig = field(default_factory=DivergenceConfig)
 
     def align_cfg(self) -> AlignConfig:
         # pre-segmented lines are sentences, not paragraphs
-        return AlignConfig(paragraphs=self.paragraphs and not self.presegmented)
+        return replace(self.align, paragraphs=self.align.paragraphs and not self.presegmented)
 
     def segmenter(self) -> Segmenter:
         return presegmented_pair if self.presegmented else segment_pair
@@ -52,10 +52,10 @@ class StreamOptions:
     def record(self) -> dict:
         return {
             "encoder": self.encoder,
-            "paragraphs": self.paragraphs,
+            **{f"align.{k}": v for k, v in asdict(self.align_cfg()).items()},
             "presegmented": self.presegmented,
             "shard_docs": self.shard_docs,
-            "divergence": asdict(self.divergence),
+            **{f"divergence.{k}": v for k, v in asdict(self.divergence).items()},
             "align_version": __version__,
         }
 
@@ -120,7 +120,7 @@ def _local_engine(
             times=times,
             segment=opts.segmenter(),
         )
-        rec = write_shard(work, spec, aligned)
+        rec = write_shard(work, spec, aligned, source.name)
         progress.update(rec["n_docs"], rec["n_sentences"])
 
 

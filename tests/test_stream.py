@@ -155,7 +155,7 @@ def test_killed_run_resumes_to_an_identical_dataset(tmp_path, ntrex_lines, capsy
     assert "add --resume" in capsys.readouterr().err
     # other options or another input: refused, nothing changed
     assert main([*cmd[3:], "--resume", "--no-paragraphs"]) == 2
-    assert "other options (paragraphs changed)" in capsys.readouterr().err
+    assert "other options (align.paragraphs changed)" in capsys.readouterr().err
     changed = tmp_path / "changed.jsonl"
     lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
     row = json.loads(lines[0])

@@ -10,7 +10,6 @@ Fixed dev/test split (thresholds and weights are fitted on dev only):
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 from collections.abc import Sequence
@@ -19,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from align.bench.data import check_split, ntrex_divergence_split, ntrex_lines, shared_data
 from align.divergence.clauses import clauses
 from align.divergence.scorer import DivergenceConfig, TextScore, score_texts
 from align.encoders import TextEncoder
-from align.bench.data import check_split, ntrex_divergence_split, ntrex_lines, shared_data
 from align.errors import InputError
 from align.model import Span
 
@@ -359,10 +358,10 @@ def _chunked(
     progress: bool,
     size: int = 64,
 ) -> list[TextScore]:
-    from tqdm.auto import tqdm
+    from align.progress import progress_bar
 
     out: list[TextScore] = []
-    for i in tqdm(range(0, len(pairs), size), desc=desc, unit="batch", disable=not progress):
+    for i in progress_bar(range(0, len(pairs), size), show=progress, desc=desc, unit="batch"):
         out += score_texts(pairs[i : i + size], encoder, cfg)
     return out
 
