@@ -24,6 +24,7 @@ from align.divergence.scorer import DivergenceConfig
 from align.encoders import DEFAULT_ENCODER, TextEncoder, get_encoder
 from align.errors import InputError
 from align.pipeline import Segmenter, StageTimes, default_jobs, process_pairs, quiet_libraries
+from align.progress import progress_wanted
 from align.segment import presegmented_pair, segment_pair
 from align.shards import Plan, WorkDir, assemble, plan_shards, write_shard
 from align.sources import ShardSpec, Source, to_docpair
@@ -82,7 +83,7 @@ class Progress:
             initial=done,
             desc="documents",
             unit="doc",
-            disable=None if enabled else True,  # None: quiet when not a terminal
+            disable=not progress_wanted(enabled),  # -q, not a terminal, TQDM_DISABLE
         )
         self.sentences = 0
         self.t0 = time.perf_counter()

@@ -161,6 +161,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 MAX_SUMMARY_DOCS = 20  # documents summarised on the terminal; the dataset has them all
 
 
+def _types(column: list[dict] | str) -> str:
+    """The documents table's ``alignment_types`` ([{type, count}]) as "1-0: 1, 1-1: 8"."""
+    if isinstance(column, str):
+        return column
+    return ", ".join(f"{t['type']}: {t['count']}" for t in column)
+
+
 def print_summary(dd, *, top: int, max_docs: int) -> None:  # dd: DatasetDict
     """Per document (the first ``max_docs``): counts, one-sided shares, the worst beads."""
     from align.model import wording
@@ -182,7 +189,7 @@ def print_summary(dd, *, top: int, max_docs: int) -> None:  # dd: DatasetDict
         words = wording(d["direction"])
         print(
             f"{d['doc_id']}: {d['n_ru_sentences']} ru / {d['n_en_sentences']} en sentences, "
-            f"{d['n_beads']} beads ({d['alignment_types']}); "
+            f"{d['n_beads']} beads ({_types(d['alignment_types'])}); "
             f"{words.omitted}: {d['omitted_share']:.1%}; {words.added}: {d['added_share']:.1%}"
         )
         for b in sorted(worst[d["doc_id"]], key=lambda b: -b["divergence_score"])[:top]:
