@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 
 from align.alignment import AlignConfig, align_pair
 from align.divergence.scorer import (
+    SCORE_BATCH,
     DivergenceConfig,
     TextScore,
     apply_scores,
@@ -104,6 +105,7 @@ def process_pair(
     ``segment``: the sentence splitter (e.g. :func:`align.segment.presegmented_pair` for
     text that is already one sentence per line)."""
     times = times if times is not None else StageTimes()
+    encoder.clear_cache()  # a document's results depend on nothing processed before it
     try:
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
         with _timed(times, "score", encoder):
@@ -160,6 +162,7 @@ def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
     assert isinstance(enc, TextEncoder)
     texts: list[tuple[str, str]] = _WORKER["texts"]  # type: ignore[assignment]
     e0 = enc.encode_seconds
+    enc.clear_cache()  # as score_pair does before each batch: same state, same floats
     res = score_texts(texts[bounds[0] : bounds[1]], enc, _WORKER["div_cfg"])  # type: ignore[arg-type]
     enc.clear_cache()
     return res, enc.encode_seconds - e0
@@ -185,7 +188,7 @@ def process_long_pair(
     segment: Segmenter = segment_pair,
 ) -> AlignedPair:
     """One document with ``jobs`` processes: aligned here (bertalign's passes are sequential),
-    its beads scored in forked workers, in chunks (scores do not depend on the chunking)."""
+    its beads scored in forked workers, one scoring batch per task (as :func:`score_pair`)."""
     times = times if times is not None else StageTimes()
     try:
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
@@ -198,10 +201,9 @@ def process_long_pair(
                 return score_pair(aligned, encoder, div_cfg)
             finally:
                 encoder.clear_cache()
-    n_chunks = min(len(texts), 8 * jobs)
-    bounds = [
-        (k * len(texts) // n_chunks, (k + 1) * len(texts) // n_chunks) for k in range(n_chunks)
-    ]
+    # the chunks are score_pair's batches, so that every bead is scored in the same batch, from
+    # the same encoder state, as with one process (bit-identical results whatever --jobs)
+    bounds = [(a, min(a + SCORE_BATCH, len(texts))) for a in range(0, len(texts), SCORE_BATCH)]
     _WORKER.update(encoder=encoder, texts=texts, div_cfg=div_cfg)
     results: list[TextScore] = []
     t0 = time.perf_counter()
