@@ -7,9 +7,12 @@ thread); the result does not depend on ``jobs``.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import multiprocessing.pool
+import os
+import signal
 import sys
 import time
 import warnings
@@ -34,6 +37,7 @@ from align.divergence.scorer import (
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
 from align.export.write import write_dataset
 from align.ingest import Corpus, read_corpus
+from align.io import check_output_dir, output_lock
 from align.model import AlignedPair, DocPair, SegmentedPair
 from align.segment import segment_pair
 
@@ -147,8 +151,13 @@ def _work(i: int) -> tuple[int, AlignedPair, StageTimes]:
     return i, aligned, times
 
 
-def _worker_init() -> None:
-    """One BLAS / torch thread per worker process (the workers are the parallelism)."""
+def _worker_init(parent: int) -> None:
+    """One BLAS / torch thread per worker process (the workers are the parallelism); a worker
+    ends with its parent (no orphan printing BrokenPipe tracebacks after a kill -9) and leaves
+    Ctrl-C and SIGTERM handling to the parent, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     enc = _WORKER["encoder"]
     if hasattr(enc, "threads"):
         enc.threads = 1  # type: ignore[attr-defined]
@@ -168,13 +177,23 @@ def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
     return res, enc.encode_seconds - e0
 
 
+def _die_with_parent(parent: int) -> None:
+    try:  # Linux: SIGTERM when the parent process dies
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(0)
+
+
 def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
     ctx = multiprocessing.get_context("fork")
     with warnings.catch_warnings():
         # Python warns that forking a process with threads may deadlock; ours are idle
         # BLAS/torch pool threads at this point, and workers reset their pools to one thread.
         warnings.simplefilter("ignore", DeprecationWarning)
-        return ctx.Pool(jobs, initializer=_worker_init)
+        return ctx.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
 
 
 def process_long_pair(
@@ -291,16 +310,37 @@ def run_corpus(
     div_cfg: DivergenceConfig | None = None,
     progress: bool = True,
     jobs: int | None = None,
+    force: bool = False,
 ) -> RunResult:
     """Run every stage on a corpus folder; write the dataset to ``out`` when given.
 
-    Input is fully read and validated before anything is computed or written. ``jobs``:
-    worker processes for the documents (default: one per core, at most one per document).
+    Input is fully read and validated, and ``out`` checked (never the input or a folder around
+    it; only an earlier export unless ``force``; writable) and locked, before anything is
+    computed or written. ``jobs``: worker processes for the documents (default: one per core,
+    at most one per document); results are bit-identical whatever ``jobs``.
     """
     quiet_libraries()
     times = StageTimes()
     with _timed(times, "load"):
         corpus = read_corpus(corpus_dir)
+    if out is None:
+        return _run(corpus, None, encoder, align_cfg, div_cfg, progress, jobs, force, times)
+    check_output_dir(out, kind="dataset", reads=[corpus_dir], force=force)
+    with output_lock(out):
+        return _run(corpus, Path(out), encoder, align_cfg, div_cfg, progress, jobs, force, times)
+
+
+def _run(
+    corpus: Corpus,
+    out_path: Path | None,
+    encoder: str | TextEncoder,
+    align_cfg: AlignConfig | None,
+    div_cfg: DivergenceConfig | None,
+    progress: bool,
+    jobs: int | None,
+    force: bool,
+    times: StageTimes,
+) -> RunResult:
     t0 = time.perf_counter()
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
     model_load_s = time.perf_counter() - t0
@@ -309,12 +349,10 @@ def run_corpus(
         list(corpus.pairs), enc, align_cfg, div_cfg, jobs=n_jobs, progress=progress, times=times
     )
     dataset = None
-    out_path = None
-    if out is not None:
-        out_path = Path(out)
+    if out_path is not None:
         with _timed(times, "export"):
             dataset = write_dataset(
-                aligned, out_path, corpus_name=corpus.name, corpus_info=corpus.info
+                aligned, out_path, corpus_name=corpus.name, corpus_info=corpus.info, force=force
             )
     return RunResult(
         corpus=corpus,

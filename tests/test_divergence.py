@@ -151,7 +151,7 @@ def test_eval_divergence_missing_data_is_a_one_line_error(capsys, tmp_path):
 
     rc = main(["eval-divergence", "--data", str(tmp_path / "nope")])
     err = capsys.readouterr().err
-    assert rc == 2 and err.startswith("align: error: ") and err.count("\n") == 1
+    assert rc == 1 and err.startswith("align: error: ") and err.count("\n") == 1
 
 
 def test_scores_are_deterministic_and_in_range(encoder):

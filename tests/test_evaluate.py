@@ -142,7 +142,7 @@ def test_align_eval_bad_folder_one_line_error(tmp_path, capsys, setup, needle):
     folder = tmp_path / "bench"
     setup(folder)
     out = tmp_path / "pred"
-    assert main(["eval", str(folder), "--system", "gale-church", "--out", str(out)]) == 2
+    assert main(["eval", str(folder), "--system", "gale-church", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("align: error: ") and needle in err and err.count("\n") == 1
     assert not out.exists()

@@ -66,9 +66,9 @@ def test_groups_match_sacrebleu_on_each_subset(data):
 def test_line_count_mismatch_is_a_clear_error(seed_run, data, tmp_path, capsys):
     n = len(list(data.pairs()))
     hyp = _write(tmp_path / "short.en", ["x"] * (n - 1))
-    assert main(["mt-eval", str(seed_run.out), "--hyp", str(hyp)]) == 2
+    assert main(["mt-eval", str(seed_run.out), "--hyp", str(hyp)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert f"short.en: has {n - 1} lines, expected {n}" in err
-    assert main(["mt-eval", str(seed_run.out), "--hyp", str(tmp_path / "none")]) == 2
+    assert main(["mt-eval", str(seed_run.out), "--hyp", str(tmp_path / "none")]) == 1
     assert "does not exist" in capsys.readouterr().err

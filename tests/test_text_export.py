@@ -54,12 +54,12 @@ def test_bad_filter_arguments(seed_run, tmp_path, capsys, bad):
 
 
 def test_missing_dataset_one_line_error(tmp_path, capsys):
-    assert main(["export-text", str(tmp_path / "nope"), "--out", str(tmp_path / "x")]) == 2
+    assert main(["export-text", str(tmp_path / "nope"), "--out", str(tmp_path / "x")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("align: error: ") and "does not exist" in err and err.count("\n") == 1
     not_a_dataset = tmp_path / "plain"
     not_a_dataset.mkdir()
-    assert main(["export-tmx", str(not_a_dataset), "--out", str(tmp_path / "x.tmx")]) == 2
+    assert main(["export-tmx", str(not_a_dataset), "--out", str(tmp_path / "x.tmx")]) == 1
     assert "not an exported dataset folder" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plain"]
 

@@ -127,6 +127,11 @@ def write_bench(folder: Path, out: Path, seed: int = SEED) -> Path:
                     "".join(s + "\n" for s in d.en), encoding="utf-8"
                 )
                 (tmp / split / "gold" / d.doc_id).write_text(format_beads(d.gold), encoding="utf-8")
-        info = {"source": str(folder), "seed": seed, "rates": RATES, "dev_every": NTREX_ALIGNMENT_DEV_EVERY}
+        info = {
+            "source": str(folder),
+            "seed": seed,
+            "rates": RATES,
+            "dev_every": NTREX_ALIGNMENT_DEV_EVERY,
+        }
         (tmp / "bench.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     return out

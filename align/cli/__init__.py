@@ -14,12 +14,15 @@ datasets); each command imports what it needs when it runs.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from align.cli import evaluate, pipeline, tools
-from align.cli.args import Command
+from align.cli.args import Command, printable
 from align.errors import AlignError
 
 GROUPS = (pipeline, tools, evaluate)
@@ -45,21 +48,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM: unwinds like Ctrl-C, so temporaries are removed and workers stopped."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _warnings_to_stderr() -> None:
+    """The library's notes (``logging.getLogger("align")``) as ``align: note: ...`` lines."""
+    log = logging.getLogger("align")
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("align: note: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Exit codes: 0 success, 1 bad input or a runtime error (one line on
+    stderr), 2 bad usage (argparse), 130 interrupted, 143 terminated, 141 closed pipe."""
     args = build_parser().parse_args(argv)
+    _warnings_to_stderr()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
         return code
     except AlignError as err:
-        print(f"align: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("align: interrupted", file=sys.stderr)
-        return 130
+        print(f"align: error: {printable(str(err))}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # `align ... | head`: the reader left; stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as err:  # a full or failing disk, found while writing: one line
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"align: error: {printable(where)}{err.strerror or err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("align: interrupted", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("align: terminated", file=sys.stderr)
+        return 143
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Protocol
 
@@ -18,6 +19,22 @@ CORPUS_EPILOG = "Corpus format: a folder of <doc_id>/ru.txt + en.txt (+ meta.tom
 DATASET_EPILOG = (
     "DATASET is a folder written by `align run CORPUS --out DATASET`. See docs/workflow.md."
 )
+
+
+# bidirectional-text controls can make a terminal line read differently from what it holds
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (escape sequences, newlines,
+    C1 controls) and bidi controls shown as ``\\xNN`` / ``\\uNNNN`` escapes."""
+
+    def esc(c: str) -> str:
+        if c in _BIDI or unicodedata.category(c) in ("Cc", "Cs"):
+            return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+        return c
+
+    return "".join(map(esc, text))
 
 
 class Adder(Protocol):

@@ -36,18 +36,22 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from align.export.read import load_exported
+    from align.io import check_output_file
     from align.tools.report import write_report
 
+    out = check_output_file(args.out or Path(args.dataset) / "report.html")
     data = load_exported(args.dataset)
-    path = write_report(data, args.out or Path(args.dataset) / "report.html")
+    path = write_report(data, out)
     print(f"report written to {path} (open it in a browser; no server or internet needed)")
     return 0
 
 
 def cmd_export_tmx(args: argparse.Namespace) -> int:
     from align.export.read import load_exported
+    from align.io import check_output_file
     from align.tools.tmx import write_tmx
 
+    check_output_file(args.out)
     data = load_exported(args.dataset)
     n = write_tmx(data, args.out, max_divergence=args.max_divergence, types=args.types)
     print(f"{n} translation units written to {args.out}")
@@ -56,8 +60,11 @@ def cmd_export_tmx(args: argparse.Namespace) -> int:
 
 def cmd_export_text(args: argparse.Namespace) -> int:
     from align.export.read import load_exported
+    from align.io import check_output_file
     from align.tools.text import write_text
 
+    for ext in ("ru", "en", "ids"):
+        check_output_file(f"{args.out}.{ext}")
     data = load_exported(args.dataset)
     res = write_text(data, args.out, max_divergence=args.max_divergence, types=args.types)
     print(
@@ -69,9 +76,11 @@ def cmd_export_text(args: argparse.Namespace) -> int:
 
 def cmd_mt_eval(args: argparse.Namespace) -> int:
     from align.export.read import load_exported
-    from align.io import atomic_files
+    from align.io import atomic_files, check_output_file
     from align.tools.mt_eval import format_result, read_hypotheses, score_mt
 
+    if args.out:
+        check_output_file(args.out)
     data = load_exported(args.dataset)
     hyps = read_hypotheses(args.hyp, sum(1 for _ in data.pairs()))
     result = score_mt(data, hyps)

@@ -8,7 +8,9 @@ back with ``DatasetCard.load`` and ``load_dataset`` uses the declared features.
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -93,6 +95,18 @@ def card_data(
     return data
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def md_text(value: object) -> str:
+    """``value`` as literal text on one line of Markdown: controls and line breaks become
+    spaces (no `---` line, no new table row), HTML is escaped (no raw ``<script>``), and the
+    characters that make emphasis, links, code or table cells are backslash-escaped."""
+    one = " ".join(_CONTROL.sub(" ", str(value)).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(one, quote=False))
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
@@ -110,12 +124,15 @@ def _score_bins(scores: Sequence[float]) -> list[tuple[str, int]]:
 
 def _sources(docs: Dataset, lang: str) -> str:
     counts = Counter(s or "(unknown)" for s in docs[f"{lang}_source"])
-    return ", ".join(f"{s} ({n} document{'s' if n > 1 else ''})" for s, n in counts.most_common())
+    return ", ".join(
+        f"{md_text(s)} ({n} document{'s' if n > 1 else ''})" for s, n in counts.most_common()
+    )
 
 
 def _citation(corpus_name: str, docs: Dataset) -> str:
     years = sorted(d[:4] for d in [*docs["ru_date"], *docs["en_date"]] if d[:4].isdigit())
     key = "".join(c if c.isalnum() else "_" for c in corpus_name.lower())
+    corpus_name = re.sub(r"[{}\\`]", "", " ".join(_CONTROL.sub(" ", corpus_name).split()))
     year = f"\n  year         = {{{years[-1]}}}," if years else ""
     return f"""```bibtex
 @misc{{{key}_ru_en_aligned,
@@ -157,7 +174,7 @@ def card_body(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) ->
     label_rows = [(lab, labels[lab], f"{labels[lab] / n_rows:.1%}") for lab in DIVERGENCE_LABELS]
     doc_rows = [
         (
-            d["doc_id"],
+            md_text(d["doc_id"]),
             d["n_ru_sentences"],
             d["n_en_sentences"],
             d["n_beads"],
@@ -173,16 +190,17 @@ def card_body(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) ->
         else ""
     )
     urls = [u for lang in ("ru", "en") for u in docs[f"{lang}_url"] if u]
-    url_line = f"\n- source URLs: {', '.join(urls[:10])}" if urls else ""
-    description = corpus_info.get("description", "").strip()
-    license_ = corpus_info.get("license", "other")
-    return f"""# {corpus_name}: Russian–English aligned corpus with translation divergences
+    url_line = f"\n- source URLs: {', '.join(md_text(u) for u in urls[:10])}" if urls else ""
+    description = html.escape(corpus_info.get("description", "").strip(), quote=False)
+    license_ = md_text(corpus_info.get("license", "other"))
+    name = md_text(corpus_name)
+    return f"""# {name}: Russian–English aligned corpus with translation divergences
 
 {description}
 
 ## Source corpora
 
-- corpus: `{corpus_name}`; licence field: `{license_}` (the texts keep the licence of their sources)
+- corpus: {name}; licence field: {license_} (the texts keep the licence of their sources)
 - Russian sources: {_sources(docs, "ru")}
 - English sources: {_sources(docs, "en")}{url_line}
 

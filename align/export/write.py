@@ -33,7 +33,7 @@ from datasets import (
     Sequence as HFSequence,
 )
 
-from align.io import atomic_dir
+from align.io import atomic_dir, check_output_dir, output_lock
 from align.model import DIVERGENCE_LABELS, LANGS, AlignedPair
 
 SPAN = {"text": Value("string"), "start": Value("int32"), "end": Value("int32")}
@@ -161,14 +161,19 @@ def write_dataset(
     *,
     corpus_name: str = "corpus",
     corpus_info: dict[str, str] | None = None,
+    force: bool = False,
 ) -> DatasetDict:
-    """Write the dataset folder (parquet + Arrow + card) atomically; return the datasets."""
+    """Write the dataset folder (parquet + Arrow + card) atomically; return the datasets.
+
+    ``out`` may only be new, empty or an earlier export (:func:`align.io.check_output_dir`;
+    ``force`` replaces anything else but a symbolic link)."""
     from align.export.card import dataset_card, parquet_path
 
+    check_output_dir(out, kind="dataset", force=force)
     dd = build_datasets(aligned)
     datasets.disable_progress_bars()
     try:
-        with atomic_dir(out) as tmp:
+        with output_lock(out), atomic_dir(out, kind="dataset") as tmp:
             dd.save_to_disk(str(tmp))
             digest = hashlib.sha256()
             for split, ds in dd.items():

@@ -57,7 +57,7 @@ def build_tmx(
             "datatype": "plaintext",
         },
     )
-    _prop(header, "x-corpus", data.path.name)
+    _prop(header, "x-corpus", data.path.absolute().name)
     for enc in (
         sorted(set(data.sentences["encoder"])) if "encoder" in data.sentences.column_names else []
     ):
@@ -66,7 +66,7 @@ def build_tmx(
     n = 0
     label = "tmx" if progress else None
     for row in data.pairs(max_divergence=max_divergence, types=types, progress=label):
-        tu = ET.SubElement(body, "tu", {"tuid": f"{row['doc_id']}:{row['bead_id']}"})
+        tu = ET.SubElement(body, "tu", {"tuid": _clean(f"{row['doc_id']}:{row['bead_id']}")})
         _prop(tu, "x-doc-id", row["doc_id"])
         _prop(tu, "x-bead-id", row["bead_id"])
         _prop(tu, "x-alignment-type", row["alignment_type"])
