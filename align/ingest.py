@@ -158,8 +158,9 @@ def script_share(text: str, lang: Lang) -> float:
 # Letters of Russian's Cyrillic neighbours that Russian does not have (a few in a Russian text
 # are quoted names, e.g. Київ; more are another language)
 NEIGHBOUR_LETTERS = {
-    "Ukrainian": "іїєґІЇЄҐ",
     "Belarusian": "ўЎ",
+    "Ukrainian": "їєґЇЄҐ",
+    "Ukrainian or Belarusian": "іІ",
     "Serbian or Macedonian": "ђјљњћџѓќѕЂЈЉЊЋЏЃЌЅ",
 }
 NEIGHBOUR_LANGUAGES = ("UKRAINIAN", "BELARUSIAN", "BULGARIAN", "SERBIAN", "MACEDONIAN")
