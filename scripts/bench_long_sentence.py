@@ -17,8 +17,34 @@ from pathlib import Path
 
 from align.pipeline import run_corpus
 
-RU = "слово дом идти город страна время человек работа вопрос день министр заявил".split()
-EN = "word house go city country time person work question day minister said".split()
+RU = [
+    "слово",
+    "дом",
+    "идти",
+    "город",
+    "страна",
+    "время",
+    "человек",
+    "работа",
+    "вопрос",
+    "день",
+    "министр",
+    "заявил",
+]
+EN = [
+    "word",
+    "house",
+    "go",
+    "city",
+    "country",
+    "time",
+    "person",
+    "work",
+    "question",
+    "day",
+    "minister",
+    "said",
+]
 
 
 def write_corpus(folder: Path, chars: int, seed: int = 1) -> Path:
