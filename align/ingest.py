@@ -26,6 +26,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from align._bertalign import import_bertalign
 from align.errors import InputError
 from align.model import LANGS, DocMeta, DocPair, Document, Lang
 
@@ -225,6 +226,7 @@ def check_language(text: str, lang: Lang, path: Path) -> None:
         check_cyrillic_neighbours(text, path)
     if len(cyr) + len(lat) < MIN_DETECT_LETTERS:
         return
+    import_bertalign()  # bertalign without torch (see align/_bertalign.py)
     from bertalign.utils import ISO_LANGUAGE_NAMES, LanguageDetectionError, detect_lang
 
     try:

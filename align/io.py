@@ -36,6 +36,9 @@ def format_beads(beads: Sequence[tuple[Sequence[int], Sequence[int]]]) -> str:
 
 def read_beads(path: str | Path) -> list[RawBead]:
     """Read a bead file; a malformed line is an :class:`InputError` naming file and line."""
+    from align._bertalign import import_bertalign
+
+    import_bertalign()  # bertalign without torch (see align/_bertalign.py)
     from bertalign.eval import InvalidAlignmentLineError, read_alignments
 
     p = Path(path)

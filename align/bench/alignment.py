@@ -18,16 +18,16 @@ Benchmarks (``BENCH`` of ``align eval``):
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from align._bertalign import import_bertalign
 from align.alignment import AlignConfig, align_beads, bertalign_beads
-from align.encoders import TextEncoder
 from align.bench import SYSTEMS
 from align.bench.data import bench_dir, shared_data
+from align.encoders import TextEncoder
 from align.errors import InputError
 from align.io import RawBead, format_beads, read_beads
 from align.model import DocMeta, DocPair, Document
@@ -224,6 +224,7 @@ def align_doc(doc: BenchDoc, system: str, encoder: TextEncoder | None) -> list[R
 
 def score(gold: Sequence[Sequence[RawBead]], pred: Sequence[Sequence[RawBead]]) -> dict[str, float]:
     """Vecalign's strict/lax precision, recall and F1 over documents (bertalign's port)."""
+    import_bertalign()
     from bertalign.eval import score_multiple
 
     return score_multiple(gold_list=list(gold), test_list=list(pred))

@@ -10,7 +10,6 @@ Fixed dev/test split (thresholds and weights are fitted on dev only):
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 from collections.abc import Sequence
@@ -19,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from align.bench.data import check_split, ntrex_divergence_split, ntrex_lines, shared_data
 from align.divergence.clauses import clauses
 from align.divergence.scorer import DivergenceConfig, TextScore, score_texts
 from align.encoders import TextEncoder
-from align.bench.data import check_split, ntrex_divergence_split, ntrex_lines, shared_data
 from align.errors import InputError
 from align.model import Span
 

@@ -10,7 +10,6 @@ import numpy as np
 from numpy.typing import NDArray
 from tqdm.auto import tqdm
 
-from align.divergence.clauses import words
 from align.bench.data import shared_data
 from align.bench.divergence import (
     ClauseItem,
@@ -23,6 +22,7 @@ from align.bench.divergence import (
     load_demetr,
     ntrex_results,
 )
+from align.divergence.clauses import words
 from align.divergence.scorer import FEATURES, DivergenceConfig, TextScore, score_texts
 from align.encoders import TextEncoder
 

@@ -97,6 +97,11 @@ def get_encoder(name: str = DEFAULT_ENCODER) -> TextEncoder:
 
     try:
         return STEncoder(name)
+    except ModuleNotFoundError as err:  # the light install (make setup) has no torch
+        raise EncoderLoadError(
+            f"could not load sentence-transformers model {name!r}: {err.name} is not installed "
+            "(install the 'st' extra: pip install -e '.[st]')"
+        ) from None
     except Exception as err:  # the hub, the network or the path: say which model failed
         offline = os.environ.get("HF_HUB_OFFLINE") == "1"
         hint = (
