@@ -157,6 +157,7 @@ def _worker_init(parent: int) -> None:
     Ctrl-C and SIGTERM handling to the parent, which stops the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     _die_with_parent(parent)
     enc = _WORKER["encoder"]
     if hasattr(enc, "threads"):
@@ -187,13 +188,29 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
+@contextmanager
+def _fork_pool(jobs: int) -> Iterator[multiprocessing.pool.Pool]:
+    """A pool of forked workers, terminated when the block ends however it ends.
+
+    SIGTERM and SIGINT are held back while the pool is being built: interrupted half-way, it
+    would leave workers that no one stops (and its helper thread forking new ones at interpreter
+    shutdown, with a traceback). The workers unblock them in :func:`_worker_init`."""
     ctx = multiprocessing.get_context("fork")
-    with warnings.catch_warnings():
-        # Python warns that forking a process with threads may deadlock; ours are idle
-        # BLAS/torch pool threads at this point, and workers reset their pools to one thread.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return ctx.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
+    held = {signal.SIGTERM, signal.SIGINT}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        with warnings.catch_warnings():
+            # Python warns that forking a process with threads may deadlock; ours are idle
+            # BLAS/torch pool threads at this point, and workers reset their pools to one thread.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+    try:
+        yield pool
+    finally:
+        pool.terminate()
+        pool.join()
 
 
 def process_long_pair(

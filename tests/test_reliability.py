@@ -207,6 +207,17 @@ def test_push_refuses_symlinks_and_damaged_parquet(exported, tmp_path, capsys):
     assert "not a readable parquet" in _err_line(capsys)
 
 
+@pytest.mark.parametrize(
+    "license_", ["license:\n- mit\n- cc-by-4.0\n", "license: 'mit\n\n  extra'\n"]
+)
+def test_push_refuses_a_list_or_multi_line_licence(exported, tmp_path, capsys, license_):
+    out = _copy(exported, tmp_path)
+    card = (out / "README.md").read_text(encoding="utf-8")
+    (out / "README.md").write_text(card.replace("license: other\n", license_, 1), encoding="utf-8")
+    assert main(["push", str(out), "--repo-id", "a/b", "--dry-run"]) == 1
+    assert "one licence identifier" in _err_line(capsys)
+
+
 # ---- 5. Russian's Cyrillic neighbours are not Russian; short texts are fine ----
 
 

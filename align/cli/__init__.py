@@ -71,8 +71,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     stderr), 2 bad usage (argparse), 130 interrupted, 143 terminated, 141 closed pipe."""
     args = build_parser().parse_args(argv)
     _warnings_to_stderr()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _on_sigterm)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    try:
+        return _run(args)
+    finally:
+        if main_thread:  # (main may be called from a program or a test that has its own)
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit

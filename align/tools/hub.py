@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,11 @@ def repo_files(out: str | Path) -> list[RepoFile]:
     for key in ("language", "license", "configs", "dataset_info"):
         if not meta.get(key):
             raise InputError(readme, f"dataset card lacks `{key}` in its YAML header")
+    license_ = meta["license"]
+    if not isinstance(license_, str) or not re.fullmatch(r"[\w.+-]+", license_):
+        raise InputError(
+            readme, f"`license` must be one licence identifier such as cc-by-4.0, not {license_!r}"
+        )
     files = _hub_files(root)
     for config in meta["configs"]:
         for entry in config.get("data_files", []):
