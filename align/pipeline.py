@@ -35,6 +35,7 @@ from align.divergence.scorer import (
     score_texts,
 )
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
+from align.errors import check_interrupted, signals_deferred
 from align.export.write import write_dataset
 from align.ingest import Corpus, read_corpus
 from align.io import check_output_dir, output_lock
@@ -157,7 +158,6 @@ def _worker_init(parent: int) -> None:
     Ctrl-C and SIGTERM handling to the parent, which stops the pool."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     _die_with_parent(parent)
     enc = _WORKER["encoder"]
     if hasattr(enc, "threads"):
@@ -192,25 +192,22 @@ def _die_with_parent(parent: int) -> None:
 def _fork_pool(jobs: int) -> Iterator[multiprocessing.pool.Pool]:
     """A pool of forked workers, terminated when the block ends however it ends.
 
-    SIGTERM and SIGINT are held back while the pool is being built: interrupted half-way, it
-    would leave workers that no one stops (and its helper thread forking new ones at interpreter
-    shutdown, with a traceback). The workers unblock them in :func:`_worker_init`."""
+    Built with SIGTERM/SIGINT deferred: interrupted half-way, it would leave workers no one
+    stops, and its helper thread forking new ones at interpreter shutdown (with a traceback)."""
     ctx = multiprocessing.get_context("fork")
-    held = {signal.SIGTERM, signal.SIGINT}
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    pool = None
     try:
-        with warnings.catch_warnings():
+        with signals_deferred(), warnings.catch_warnings():
             # Python warns that forking a process with threads may deadlock; ours are idle
-            # BLAS/torch pool threads at this point, and workers reset their pools to one thread.
+            # BLAS/torch pool threads here, and workers reset their pools to one thread.
             warnings.simplefilter("ignore", DeprecationWarning)
             pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-    try:
         yield pool
     finally:
-        pool.terminate()
-        pool.join()
+        if pool is not None:
+            with signals_deferred():
+                pool.terminate()
+                pool.join()
 
 
 def process_long_pair(
@@ -248,6 +245,7 @@ def process_long_pair(
         with _fork_pool(jobs) as pool:
             for res, e in pool.imap(_score_chunk, bounds):
                 results.extend(res)
+                check_interrupted()
                 enc_s += e
     finally:
         _WORKER.clear()
@@ -287,6 +285,7 @@ def process_pairs(
         for p in pairs:
             out.append(process_pair(p, encoder, align_cfg, div_cfg, times, segment))
             bar.update()
+            check_interrupted()  # a signal taken in a library's __del__
         bar.close()
         return out
     if len(pairs) < jobs:  # fewer documents than workers: parallel inside each document
@@ -298,6 +297,7 @@ def process_pairs(
                 )
             )
             bar.update()
+            check_interrupted()  # a signal taken in a library's __del__
         bar.close()
         return out
     _WORKER.update(
@@ -312,6 +312,7 @@ def process_pairs(
                 results[i] = aligned
                 times.add(t)
                 bar.update()
+                check_interrupted()  # a signal taken in a library's __del__
     finally:
         _WORKER.clear()
         bar.close()
@@ -367,6 +368,7 @@ def _run(
     )
     dataset = None
     if out_path is not None:
+        check_interrupted()
         with _timed(times, "export"):
             dataset = write_dataset(
                 aligned, out_path, corpus_name=corpus.name, corpus_info=corpus.info, force=force

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from align.cli import evaluate, pipeline, tools
 from align.cli.args import Command, printable
-from align.errors import AlignError
+from align.errors import AlignError, Terminated, on_signal, reset_interrupted
 
 GROUPS = (pipeline, tools, evaluate)
 
@@ -48,14 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class Terminated(BaseException):
-    """SIGTERM: unwinds like Ctrl-C, so temporaries are removed and workers stopped."""
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Terminated
-
-
 def _warnings_to_stderr() -> None:
     """The library's notes (``logging.getLogger("align")``) as ``align: note: ...`` lines."""
     log = logging.getLogger("align")
@@ -71,13 +63,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     stderr), 2 bad usage (argparse), 130 interrupted, 143 terminated, 141 closed pipe."""
     args = build_parser().parse_args(argv)
     _warnings_to_stderr()
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    if threading.current_thread() is not threading.main_thread():
+        return _run(args)
+    reset_interrupted()
+    previous = {
+        signal.SIGTERM: signal.signal(signal.SIGTERM, on_signal(Terminated)),
+        signal.SIGINT: signal.signal(signal.SIGINT, on_signal(KeyboardInterrupt)),
+    }
     try:
         return _run(args)
-    finally:
-        if main_thread:  # (main may be called from a program or a test that has its own)
-            signal.signal(signal.SIGTERM, previous)
+    finally:  # (main may be called from a program or a test that has its own handlers)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _run(args: argparse.Namespace) -> int:
