@@ -4,7 +4,7 @@ Writes a one-pair corpus whose Russian and English sides are each one paragraph 
 with no sentence punctuation, runs the whole pipeline on it with one worker, and prints the wall
 time, the stage times and the number of pieces the text was cut into.
 
-    python scripts/bench_long_sentence.py --chars 40000 200000
+    PYTHONPATH=. python scripts/bench_long_sentence.py --chars 40000 200000
 """
 
 from __future__ import annotations
