@@ -11,6 +11,7 @@ bertalign once with a placeholder module standing in for ``sentence_transformers
 real torch on first attribute access. The placeholders are removed from ``sys.modules`` straight
 after, so any later import (the sentence-transformers encoder, LaBSE) gets the real packages.
 This saves seconds per start and ~700 MB of resident memory (torch's CUDA build).
+(:func:`presplit` also skips bertalign's language detection on texts that are already split.)
 
 2. Memory linear in document length in the first pass's top-k search. bertalign's
 ``find_top_k_sents`` scores all source against all target sentences in one n x m matrix (1 GB
@@ -30,6 +31,8 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -120,6 +123,21 @@ def import_bertalign() -> types.ModuleType:
                 del sys.modules[name]
     _patch_top_k()
     return bertalign
+
+
+@contextmanager
+def presplit() -> Iterator[None]:
+    """While a ``Bertalign(..., is_split=True)`` is built: skip its language detection, which
+    then only names the languages in its log (lingua took 2.9 s of 8.3 s aligning the NTREX
+    test split with cached embeddings)."""
+    import bertalign.aligner
+
+    real = bertalign.aligner.detect_lang
+    bertalign.aligner.detect_lang = lambda text: "xx"
+    try:
+        yield
+    finally:
+        bertalign.aligner.detect_lang = real
 
 
 def _patch_top_k() -> None:

@@ -3,12 +3,14 @@
 Corpus format (see README): a folder holding one sub-folder per document pair::
 
     CORPUS/
-      corpus.toml            optional: name, description, license (license_name, license_link
-                             when it is "other"), citation
+      corpus.toml            optional: name, description, direction ("ru-en": Russian original,
+                             "en-ru": English original), license (license_name, license_link
+                             when it is "other"), source_datasets, citation
       <doc_id>/
         ru.txt               the Russian text
         en.txt               the English text
-        meta.toml            optional: [ru] and [en] tables with source, url, date, title
+        meta.toml            optional: direction (overrides the corpus's), and [ru] and [en]
+                             tables with source, url, date, title
 
 A folder that itself holds ``ru.txt`` and ``en.txt`` is a one-pair corpus.
 Text files are UTF-8 (a cp1251-encoded Russian file is detected and decoded). Paragraphs
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from align._bertalign import import_bertalign
 from align.errors import InputError
-from align.model import LANGS, DocMeta, DocPair, Document, Lang
+from align.model import DIRECTIONS, LANGS, Direction, DocMeta, DocPair, Document, Lang
 
 LANG_NAMES: dict[Lang, str] = {"ru": "Russian", "en": "English"}
 META_FIELDS = ("source", "date", "url", "title")
@@ -329,16 +331,31 @@ def meta_fields(meta: dict, lang: Lang, path: Path) -> dict[str, str]:
     return out
 
 
-CORPUS_FIELDS = ("name", "description", "license", "license_name", "license_link", "citation")
-SINGLE_LINE = ("name", "license", "license_name", "license_link")
+CORPUS_FIELDS = (
+    "name",
+    "description",
+    "direction",
+    "license",
+    "license_name",
+    "license_link",
+    "citation",
+)
+SINGLE_LINE = ("name", "direction", "license", "license_name", "license_link")
+LIST_FIELDS = ("source_datasets",)  # a string or a list of strings, stored comma-separated
 
 
 def corpus_fields(info: dict, path: Path) -> dict[str, str]:
-    """corpus.toml: known fields must be strings, the name and licence fields on one line."""
+    """corpus.toml: its fields must be strings (a list of strings for ``source_datasets``), the
+    name, direction and licence fields on one line, the licence one identifier."""
     out: dict[str, str] = {}
     for key, value in info.items():
-        if key not in CORPUS_FIELDS:
+        if key not in CORPUS_FIELDS and key not in LIST_FIELDS:  # kept, as text
+            out[key] = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
             continue
+        if key in LIST_FIELDS and isinstance(value, list):
+            if not all(isinstance(v, str) and "\n" not in v for v in value):
+                raise InputError(path, f"`{key}` must be a list of one-line strings")
+            value = ", ".join(value)
         if not isinstance(value, str):
             raise InputError(path, f"`{key}` must be a string, not {_type_name(value)}")
         if key in SINGLE_LINE and ("\n" in value.strip() or "\r" in value):
@@ -361,11 +378,26 @@ def _doc_id(folder: Path) -> str:
     return name
 
 
-def read_pair(folder: Path, doc_id: str | None = None) -> DocPair:
-    """Read the document pair stored in ``folder`` (``ru.txt``, ``en.txt``, ``meta.toml``)."""
+def _direction(value: object, where: Path) -> Direction:
+    """A declared translation direction, checked."""
+    text = str(value).strip().lower()
+    for d in DIRECTIONS:
+        if text == d:
+            return d
+    raise InputError(
+        where, f"direction must be one of {', '.join(map(repr, DIRECTIONS))}; got {value!r}"
+    )
+
+
+def read_pair(folder: Path, doc_id: str | None = None, direction: Direction = "unknown") -> DocPair:
+    """Read the document pair stored in ``folder`` (``ru.txt``, ``en.txt``, ``meta.toml``).
+
+    ``direction``: the corpus's translation direction; a ``direction`` in ``meta.toml`` wins."""
     doc_id = doc_id or _doc_id(folder)
     meta_path = folder / "meta.toml"
     meta = _read_toml(meta_path)
+    if "direction" in meta:
+        direction = _direction(meta["direction"], meta_path)
     paths = {lang: folder / f"{lang}.txt" for lang in LANGS}
     for p in paths.values():
         if p.exists() or p.is_symlink():
@@ -381,7 +413,7 @@ def read_pair(folder: Path, doc_id: str | None = None) -> DocPair:
     docs = {
         lang: read_document(paths[lang], lang, meta_fields(meta, lang, meta_path)) for lang in LANGS
     }
-    return DocPair(doc_id=doc_id, ru=docs["ru"], en=docs["en"])
+    return DocPair(doc_id=doc_id, ru=docs["ru"], en=docs["en"], direction=direction)
 
 
 def _document_folders(root: Path) -> list[Path]:
@@ -408,13 +440,16 @@ def read_corpus(path: str | Path) -> Corpus:
         raise InputError(root, "not a folder (a corpus is a folder of document pairs)")
     info = corpus_fields(_read_toml(root / "corpus.toml"), root / "corpus.toml")
     name = info.get("name", root.resolve().name)
+    direction = (
+        _direction(info["direction"], root / "corpus.toml") if "direction" in info else "unknown"
+    )
     if any((root / f"{lang}.txt").exists() for lang in LANGS):
-        pairs = [read_pair(root, doc_id=_doc_id(root.resolve()))]
+        pairs = [read_pair(root, doc_id=_doc_id(root.resolve()), direction=direction)]
     else:
         folders = _document_folders(root)
         if not folders:
             raise InputError(
                 root, "no document pairs found (expected sub-folders with ru.txt/en.txt)"
             )
-        pairs = [read_pair(f) for f in folders]
+        pairs = [read_pair(f, direction=direction) for f in folders]
     return Corpus(name=name, path=root, pairs=tuple(pairs), info=info)

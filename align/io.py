@@ -55,7 +55,8 @@ def read_beads(path: str | Path) -> list[RawBead]:
 MARKER = ".align-output"  # written into every output folder the tool creates
 # what may sit at the top of an output folder of each kind (anything else is the user's)
 DATASET_NAMES = frozenset(
-    {MARKER, "README.md", "dataset_dict.json", "sentences", "documents", "data", "report.html"}
+    {MARKER, "README.md", "LICENSE.md", "dataset_dict.json", "sentences", "documents", "data"}
+    | {"report.html"}
 )
 ALIGNMENT_SUFFIXES = (".ru", ".en", ".align")
 

@@ -17,6 +17,9 @@ import numpy as np
 Lang = Literal["ru", "en"]
 LANGS: tuple[Lang, Lang] = ("ru", "en")
 
+Direction = Literal["ru-en", "en-ru", "unknown"]
+DIRECTIONS: tuple[Direction, ...] = ("ru-en", "en-ru", "unknown")
+
 DivergenceLabel = Literal["equivalent", "omission", "addition", "omission+addition"]
 DIVERGENCE_LABELS: tuple[DivergenceLabel, ...] = (
     "equivalent",
@@ -54,11 +57,15 @@ class Document:
 
 @dataclass(frozen=True)
 class DocPair:
-    """A Russian document and its English version."""
+    """A Russian document and its English version.
+
+    ``direction``: which side is the original, as the corpus declares it ("ru-en": Russian
+    original, English translation; "en-ru": the reverse; "unknown": not declared)."""
 
     doc_id: str
     ru: Document
     en: Document
+    direction: Direction = "unknown"
 
     def side(self, lang: Lang) -> Document:
         return self.ru if lang == "ru" else self.en
@@ -171,3 +178,41 @@ class DocSummary:
     omitted_share: float  # share of the Russian text with no English counterpart
     added_share: float  # share of the English text with no Russian counterpart
     mean_divergence: float
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How to name the two kinds of one-sided text, given the translation direction.
+
+    ``omitted`` describes Russian text with no English counterpart (``omitted_spans``),
+    ``added`` English text with no Russian counterpart (``added_spans``); the column names stay
+    the same whatever the direction, the words follow it."""
+
+    omitted: str  # long form, e.g. "Russian source text missing from the English translation"
+    added: str
+    omitted_short: str  # e.g. "missing from the translation"
+    added_short: str
+
+
+def wording(direction: str) -> Wording:
+    """The words for ``omitted_spans`` / ``added_spans`` under a translation direction."""
+    if direction == "ru-en":
+        return Wording(
+            "Russian source text missing from the English translation",
+            "English text added in the translation",
+            "missing from the translation",
+            "added in the translation",
+        )
+    if direction == "en-ru":
+        return Wording(
+            "Russian text added in the translation",
+            "English source text missing from the Russian translation",
+            "added in the translation",
+            "missing from the translation",
+        )
+    return Wording(
+        "Russian text with no English counterpart",
+        "English text with no Russian counterpart",
+        "Russian text with no English counterpart",
+        "English text with no Russian counterpart",
+    )

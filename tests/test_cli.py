@@ -1,4 +1,4 @@
-"""CLI: bad input gives one line on stderr, exit code 2, and no output folder."""
+"""CLI: bad input gives one line on stderr, exit code 1 (2 is for usage errors), and no output folder."""
 
 from __future__ import annotations
 
@@ -111,3 +111,21 @@ def test_segment_and_align_commands(tmp_path, capsys):
     beads = read_beads(next(out.glob("*.align")))
     assert sorted(i for r, _ in beads for i in r) == list(range(13))
     assert sorted(j for _, e in beads for j in e) == list(range(12))
+
+
+def test_conftest_removes_its_temporary_datasets_cache(tmp_path):
+    """A pytest session makes its own HF datasets cache folder and removes it at the end."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "HF_DATASETS_CACHE"}
+    env["TMPDIR"] = str(tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_spans.py"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert not list(tmp_path.glob("align-hf-datasets-*"))

@@ -107,9 +107,9 @@ def _textberg_dev_slice(folder, n_beads: int = 40):
 def test_align_eval_on_a_textberg_dev_slice(tmp_path, capsys, encoder):
     bench = _textberg_dev_slice(tmp_path / "bench")
     out = tmp_path / "pred"
-    assert main(["eval", str(bench), "--system", "ours", "--out", str(out)]) == 0
+    assert main(["eval", str(bench), "--system", "default", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    row = next(line for line in printed.splitlines() if line.startswith("| bench | test | ours"))
+    row = next(line for line in printed.splitlines() if line.startswith("| bench | test | default"))
     cells = [c.strip() for c in row.strip("|").split("|")]
     strict_f1, lax_f1 = float(cells[6]), float(cells[9])
     assert strict_f1 >= 0.7 and lax_f1 >= 0.9, row  # measured: 0.741 strict on this slice
@@ -153,27 +153,3 @@ def _files(folder, src, tgt, gold) -> None:
         (folder / sub).mkdir(parents=True)
         data = content if isinstance(content, bytes) else content.encode("utf-8")
         (folder / sub / "doc").write_bytes(data)
-
-
-def test_csls_vectors_turn_dot_products_into_hubness_corrected_scores():
-    import numpy as np
-
-    from align.alignment import csls_vectors
-
-    rng = np.random.default_rng(0)
-    src = rng.normal(size=(2, 5, 8)).astype(np.float32)
-    tgt = rng.normal(size=(2, 6, 8)).astype(np.float32)
-    s2, t2 = csls_vectors(src, tgt, weight=0.5, k=3)
-    r_src = np.sort(src[1, 2] @ tgt[0].T)[-3:].mean()
-    r_tgt = np.sort(tgt[0, 4] @ src[0].T)[-3:].mean()
-    expected = src[1, 2] @ tgt[0, 4] - 0.5 * (r_src + r_tgt) / 2
-    assert float(s2[1, 2] @ t2[0, 4]) == pytest.approx(float(expected), abs=1e-4)
-
-
-def test_anchor_tokens_cross_scripts():
-    from align.anchors import anchor_tokens
-
-    ru = anchor_tokens("В 2019 году Трамп посетил Лондон и встретился с Мэй.")
-    en = anchor_tokens("In 2019 Trump visited London and met May.")
-    assert "#2019" in ru and "#2019" in en
-    assert "lond" in ru and "lond" in en

@@ -10,13 +10,18 @@ import pytest
 from align.cli import main
 from align.tools.hub import repo_files
 
-HUB_FILES = ["README.md", "data/documents/train-*.parquet", "data/sentences/train-*.parquet"]
+HUB_FILES = [
+    "LICENSE.md",
+    "README.md",
+    "data/documents/train-*.parquet",
+    "data/sentences/train-*.parquet",
+]
 
 
 def test_dry_run_lists_the_repository_files(seed_run, capsys):
     assert main(["push", str(seed_run.out), "--repo-id", "someone/seed-ru-en", "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("would upload 3 files to ")
+    assert out.startswith("would upload 4 files to ")
     assert "/datasets/someone/seed-ru-en (public)" in out
     files = [next(seed_run.out.glob(f)).relative_to(seed_run.out).as_posix() for f in HUB_FILES]
     for f in files:

@@ -72,3 +72,29 @@ def test_atomic_files_leave_nothing_half_written(tmp_path):
         raise RuntimeError("failed half-way")
     assert old.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ru"]
+
+
+def test_an_export_that_would_write_nothing_fails_loudly(seed_run, tmp_path, capsys):
+    """`--max-divergence 0 --types 9-9`: no bead passes; exit 1, what each filter keeps, no files."""
+    prefix = tmp_path / "none"
+    args = ["export-text", str(seed_run.out), "--out", str(prefix)]
+    assert main([*args, "--max-divergence", "0", "--types", "9-9"]) == 1
+    err = capsys.readouterr().err
+    n = sum(1 for _ in load_exported(seed_run.out).pairs())
+    assert f"no bead passes the filters: 0 of {n} beads with text on both sides" in err
+    assert "--types 9-9 keeps 0" in err and "--max-divergence 0.0 keeps" in err
+    assert err.count("\n") == 1 and not list(tmp_path.iterdir())
+
+
+def test_labels_filter(seed_run, tmp_path):
+    data = load_exported(seed_run.out)
+    prefix = tmp_path / "eq"
+    assert (
+        main(["export-text", str(seed_run.out), "--out", str(prefix), "--labels", "equivalent"])
+        == 0
+    )
+    keep = [f"{r['doc_id']}\t{r['bead_id']}" for r in data.pairs() if data.label(r) == "equivalent"]
+    assert _lines(prefix.with_suffix(".ids")) == keep
+    with pytest.raises(SystemExit) as exc:
+        main(["export-text", str(seed_run.out), "--out", str(prefix), "--labels", "same"])
+    assert exc.value.code == 2

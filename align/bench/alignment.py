@@ -27,6 +27,7 @@ from align._bertalign import import_bertalign
 from align.alignment import AlignConfig, align_beads, bertalign_beads
 from align.bench import SYSTEMS
 from align.bench.data import bench_dir, shared_data
+from align.bench.generators import GENERATORS
 from align.encoders import TextEncoder
 from align.errors import InputError
 from align.io import RawBead, format_beads, read_beads
@@ -157,7 +158,20 @@ def load_bench(bench: str | Path, split: str = "test") -> Bench:
         return load_textberg(split)
     if str(bench) == "ntrex-enru":
         return load_folder(ensure_ntrex_bench(), split, name="ntrex-enru")
+    if str(bench) in GENERATORS:  # generated in memory; the generator fixes the split
+        return generated_bench(str(bench))
     return load_folder(Path(bench), split)
+
+
+def generated_bench(name: str) -> Bench:
+    """An NTREX-derived benchmark of :mod:`align.bench.generators` (dev-* or heldout-*)."""
+    from align.bench.generators import generate
+
+    gen = GENERATORS[name]
+    docs = [
+        BenchDoc(d.doc_id, d.ru, d.en, d.gold) for d in generate(gen, shared_data() / "ntrex-enru")
+    ]
+    return Bench(name, gen.split_name, docs)
 
 
 def as_segmented(doc: BenchDoc):  # -> SegmentedPair
@@ -199,25 +213,17 @@ def gale_church_beads(src: Sequence[str], tgt: Sequence[str]) -> list[RawBead]:
     return beads
 
 
-def ours_config() -> AlignConfig:
-    """The configuration of system ``ours`` on pre-split benchmark lines (tuned on dev splits).
-
-    Differences from bertalign's defaults: a CSLS-style hubness correction instead of
-    bertalign's neighbour margin, beads of up to 8 sentences, a stronger skip cost; see
-    docs/alignment.md for what each gave on dev.
-    """
-    return AlignConfig(paragraphs=False, margin=False, csls=0.75, max_align=8, skip=-0.15)
-
-
 def align_doc(doc: BenchDoc, system: str, encoder: TextEncoder | None) -> list[RawBead]:
     """Predicted beads of one system on one document."""
     if system == "gale-church":
         return gale_church_beads(doc.src, doc.tgt)
     assert encoder is not None
     if system == "bertalign":
-        return bertalign_beads(doc.src, doc.tgt, encoder, AlignConfig())
-    if system == "ours":
-        beads = align_beads(as_segmented(doc), encoder, ours_config())
+        return bertalign_beads(doc.src, doc.tgt, encoder, AlignConfig.bertalign())
+    if system in ("default", "cost"):  # `align run --presegmented [--objective cost]`
+        cfg = AlignConfig(paragraphs=False)
+        cfg = AlignConfig.cost(paragraphs=False) if system == "cost" else cfg
+        beads = align_beads(as_segmented(doc), encoder, cfg)
         return [(list(b.ru_ids), list(b.en_ids)) for b in beads]
     raise ValueError(f"unknown system {system!r}")
 
@@ -238,19 +244,20 @@ def cold_start(encoder: TextEncoder | None) -> None:
     """
     if encoder is None:
         return
-    bertalign_beads(["a.", "b.", "c."], ["a.", "b."], encoder, AlignConfig())
+    for cfg in (AlignConfig.cost(), AlignConfig.bertalign()):
+        bertalign_beads(["a.", "b.", "c."], ["a.", "b."], encoder, cfg)
     encoder.clear_cache()
 
 
 def evaluate_alignment(
     bench: Bench,
-    system: str = "ours",
+    system: str = "default",
     encoder: TextEncoder | None = None,
     *,
     progress: bool = True,
 ) -> EvalResult:
     """Align every document of a benchmark with a system and score it against the gold."""
-    from tqdm.auto import tqdm
+    from align.progress import progress_bar
 
     if system not in SYSTEMS:
         raise ValueError(f"unknown system {system!r}")
@@ -258,7 +265,7 @@ def evaluate_alignment(
     t0 = time.perf_counter()
     preds = [
         align_doc(d, system, encoder)
-        for d in tqdm(bench.docs, desc=f"{bench.name} {system}", unit="doc", disable=not progress)
+        for d in progress_bar(bench.docs, show=progress, desc=f"{bench.name} {system}", unit="doc")
     ]
     seconds = time.perf_counter() - t0
     enc_name = "-" if system == "gale-church" else (encoder.model_name if encoder else "-")

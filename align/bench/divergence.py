@@ -358,10 +358,10 @@ def _chunked(
     progress: bool,
     size: int = 64,
 ) -> list[TextScore]:
-    from tqdm.auto import tqdm
+    from align.progress import progress_bar
 
     out: list[TextScore] = []
-    for i in tqdm(range(0, len(pairs), size), desc=desc, unit="batch", disable=not progress):
+    for i in progress_bar(range(0, len(pairs), size), show=progress, desc=desc, unit="batch"):
         out += score_texts(pairs[i : i + size], encoder, cfg)
     return out
 

@@ -9,6 +9,12 @@ One module per command group, each with a ``register(add)`` function:
 
 Building the parser imports nothing heavy (``align --help`` loads no encoder, bertalign or
 datasets); each command imports what it needs when it runs.
+
+Conventions: ``--version``; ``-q``/``--quiet`` (before or after the command) drops progress bars
+and informational lines; bars are drawn only on a terminal and never with ``TQDM_DISABLE`` set;
+``--out -`` writes to stdout where the output is one stream; help shows the defaults. Exit codes:
+0 done, 1 a runtime error (bad input, a failed push: one line on stderr), 2 a usage error
+(argparse), 130 interrupted, 141 the reader of stdout went away.
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ import sys
 import threading
 from collections.abc import Sequence
 
+from align import __version__
 from align.cli import evaluate, pipeline, tools
-from align.cli.args import Command, printable
+from align.cli.args import Command, HelpFormatter, printable
 from align.errors import AlignError, Terminated, on_signal, reset_interrupted
 
 GROUPS = (pipeline, tools, evaluate)
@@ -32,14 +39,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="align",
         description="Align Russian-English document pairs (paragraphs, then sentences), score "
-        "what the English left out or added, and export a Hugging Face dataset.",
+        "what one side left out or added, and export a Hugging Face dataset.",
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bars or informational lines"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(
         name: str, func: Command, help_: str, epilog: str | None = None
     ) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_, description=help_.replace("%%", "%"), epilog=epilog)
+        # the command list %-formats help_ (hence %% there); the description is printed as is
+        p = sub.add_parser(
+            name,
+            help=help_,
+            description=help_.replace("%%", "%"),
+            epilog=epilog,
+            formatter_class=HelpFormatter,
+        )
+        p.add_argument(  # also after the command; SUPPRESS keeps `align -q CMD` working
+            "-q",
+            "--quiet",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="no progress bars or informational lines",
+        )
         p.set_defaults(func=func)
         return p
 
@@ -82,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
         code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
         return code
-    except AlignError as err:
+    except AlignError as err:  # a runtime error; 2 is argparse's, for usage errors
         print(f"align: error: {printable(str(err))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `align ... | head`: the reader left; stop quietly

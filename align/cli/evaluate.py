@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from align.bench import SYSTEMS
-from align.cli.args import Adder, encoder_arg
+from align.bench.generators import GENERATORS
+from align.cli.args import Adder, encoder_arg, info, is_stdout, out_path, out_stream
 from align.encoders import machine_description
 
 
@@ -29,10 +31,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     quiet_libraries()
     bench = load_bench(args.bench, args.split)
     encoder = None if args.system == "gale-church" else get_encoder(args.encoder)
-    result = evaluate_alignment(bench, args.system, encoder)
+    result = evaluate_alignment(bench, args.system, encoder, progress=not args.quiet)
     if args.out:
         write_predictions(bench, result, args.out)
-        print(f"alignments written to {args.out}")
+        info(args, f"alignments written to {args.out}")
     print(TABLE_HEADER)
     print(table_row(result))
     print(f"({len(bench.docs)} documents; machine: {machine_description()})")
@@ -60,12 +62,16 @@ def cmd_eval_divergence(args: argparse.Namespace) -> int:
             data=data,
             n_pairs=args.n_pairs,
             demetr_limit=args.demetr_limit,
+            progress=not args.quiet,
         )
         for name, cfg in configs.items()
     }
-    print(f"divergence benchmarks, {args.split} split, encoder {encoder.model_name}")
-    print(format_results(results))
-    if args.out:
+    table = sys.stderr if is_stdout(args.out) else sys.stdout  # stdout then carries the JSON
+    print(f"divergence benchmarks, {args.split} split, encoder {encoder.model_name}", file=table)
+    print(format_results(results), file=table)
+    if is_stdout(args.out):
+        sys.stdout.write(json.dumps(results, indent=2) + "\n")
+    elif args.out:
         from align.io import atomic_files
 
         with atomic_files(args.out) as (tmp,):
@@ -82,14 +88,18 @@ def register(add: Adder) -> None:
     )
     p.add_argument(
         "bench",
-        help="'textberg', 'ntrex-enru' (built on first use), or a FOLDER with src/, tgt/ and "
+        help="'textberg', 'ntrex-enru' (built on first use), a generated NTREX-derived benchmark ("
+        + ", ".join(GENERATORS)
+        + "; made in memory, its split fixed by its name), or a FOLDER with src/, tgt/ and "
         "gold/ (one file per document, same names; optionally under FOLDER/dev, FOLDER/test)",
     )
     p.add_argument("--split", choices=("dev", "test"), default="test")
-    p.add_argument("--system", choices=SYSTEMS, default="ours")
+    p.add_argument("--system", choices=SYSTEMS, default="default")
     encoder_arg(p)
     p.add_argument(
-        "--out", type=Path, help="write the predicted beads here, one <doc>.align per document"
+        "--out",
+        type=out_path,
+        help="write the predicted beads here, one <doc>.align per document",
     )
 
     help_ = (
@@ -104,12 +114,16 @@ def register(add: Adder) -> None:
         help="USE only: build clause runs from per-clause token features (faster)",
     )
     p.add_argument("--ablations", action="store_true", help="also run with each signal off")
-    p.add_argument("--n-pairs", type=int, default=300, help="NTREX pairs sampled (default 300)")
+    p.add_argument("--n-pairs", type=int, default=300, help="NTREX pairs sampled")
     p.add_argument(
         "--demetr-limit", type=int, default=None, help="only the first N items per DEMETR set"
     )
     p.add_argument("--data", type=Path, default=None, help="shared data folder")
     p.add_argument(
-        "--out", "--json", type=Path, default=None, help="also write the results as JSON"
+        "--out",
+        "--json",
+        type=out_stream,
+        default=None,
+        help="also write the results as JSON (- for stdout; the table then goes to stderr)",
     )
     encoder_arg(p)

@@ -21,7 +21,7 @@ from datasets.splits import SplitDict, SplitInfo
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from align import __version__
-from align.model import DIVERGENCE_LABELS
+from align.model import DIVERGENCE_LABELS, wording
 
 CONFIGS = ("sentences", "documents")
 SCORE_BINS = (0.0, 0.1, 0.3, 0.5, 0.7, 1.0)
@@ -54,6 +54,46 @@ def _info(ds: Dataset, download_size: int | None) -> DatasetInfo:
     )
 
 
+def _direction(docs: Dataset) -> str:
+    """The corpus's translation direction: the documents' one when they agree, else "mixed"."""
+    found = set(docs["direction"]) if "direction" in docs.column_names else {"unknown"}
+    return found.pop() if len(found) == 1 else "mixed"
+
+
+def _license_extra(corpus_name: str, corpus_info: dict[str, str]) -> dict[str, str]:
+    """``license_name`` and ``license_link``, which the Hub asks for when the licence is "other"."""
+    if corpus_info.get("license", "other") != "other":
+        return {}
+    return {
+        "license_name": corpus_info.get("license_name", f"{corpus_name}-sources"),
+        "license_link": corpus_info.get("license_link", "LICENSE.md"),
+    }
+
+
+def license_file(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) -> str | None:
+    """``LICENSE.md`` for a licence "other" without a ``license_link`` (else ``None``): the card's
+    link points at it; it says whose terms apply and lists every source and URL."""
+    if _license_extra(corpus_name, corpus_info).get("license_link") != "LICENSE.md":
+        return None
+    docs = dd["documents"]
+    lines = []
+    for d in docs:
+        for lang, name in (("ru", "Russian"), ("en", "English")):
+            where = " ".join(x for x in (d[f"{lang}_source"], d[f"{lang}_url"]) if x)
+            where = md_text(where) if where else "(source not recorded)"
+            lines.append(f"- {md_text(d['doc_id'])} ({name}): {where}")
+    name = md_text(_license_extra(corpus_name, corpus_info)["license_name"])
+    return f"""# Terms of use: {md_text(corpus_name)}
+
+The corpus declares its licence as "other" (license_name: {name}). The texts in this dataset
+keep the terms of their sources, listed below; check them before you redistribute the texts or
+train on them. The alignments, divergence scores and spans were generated automatically by the align
+toolkit (ru-en-align {__version__}).
+
+{chr(10).join(lines)}
+"""
+
+
 def card_data(
     dd: DatasetDict,
     corpus_name: str,
@@ -63,15 +103,13 @@ def card_data(
 ) -> DatasetCardData:
     """The card's YAML metadata; ``data_dir`` (the folder with ``data/``) adds file sizes."""
     license_ = corpus_info.get("license", "other")
-    extra: dict[str, str] = {}
-    if license_ == "other":  # the Hub asks for a name (and a link, when there is one)
-        extra["license_name"] = corpus_info.get("license_name", f"{corpus_name}-sources")
-        if corpus_info.get("license_link"):
-            extra["license_link"] = corpus_info["license_link"]
+    sources = [s.strip() for s in corpus_info.get("source_datasets", "original").split(",")]
     data = DatasetCardData(
         language=["ru", "en"],
         license=license_,
-        **extra,
+        **_license_extra(corpus_name, corpus_info),
+        annotations_creators=["machine-generated"],  # alignments, scores and spans
+        source_datasets=[s for s in sources if s],
         multilinguality=["translation"],
         task_categories=["translation", "text-classification"],
         pretty_name=f"{corpus_name}: aligned Russian-English pairs with translation divergences",
@@ -194,6 +232,15 @@ def card_body(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) ->
     description = html.escape(corpus_info.get("description", "").strip(), quote=False)
     license_ = md_text(corpus_info.get("license", "other"))
     name = md_text(corpus_name)
+    direction = _direction(docs)
+    words = wording(direction)
+    direction_line = {
+        "ru-en": "Russian original, English translation (`ru-en`)",
+        "en-ru": "English original, Russian translation (`en-ru`)",
+        "unknown": "not declared (`unknown`): the words below say which side has no counterpart, "
+        "not which side is the original",
+        "mixed": "differs by document (see the `direction` column of the `documents` config)",
+    }[direction]
     return f"""# {name}: Russian–English aligned corpus with translation divergences
 
 {description}
@@ -201,6 +248,7 @@ def card_body(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) ->
 ## Source corpora
 
 - corpus: {name}; licence field: {license_} (the texts keep the licence of their sources)
+- translation direction: {direction_line}
 - Russian sources: {_sources(docs, "ru")}
 - English sources: {_sources(docs, "en")}{url_line}
 
@@ -210,18 +258,19 @@ Made with the `align` toolkit (ru-en-align {__version__}). Documents were read p
 paragraph and split into sentences (rule-based, offline). Sentences were aligned with
 bertalign's two-pass algorithm — paragraphs first, then sentences — into 1-1, m-n, 1-0 and 0-1
 beads, using the `{", ".join(encoders)}` sentence encoder. Every bead was then scored for
-translation divergence: Russian text with no English counterpart (`omitted_spans`), English text
-with no Russian counterpart (`added_spans`), a `divergence_score` in [0, 1] (higher = more
-divergent) and a `divergence_label` ({", ".join(DIVERGENCE_LABELS)}). The scoring is
-reference-free: it sees only the Russian and the English.
+translation divergence: {words.omitted} (`omitted_spans`), {words.added} (`added_spans`), a
+`divergence_score` in [0, 1] (higher = more divergent) and a `divergence_label`
+({", ".join(DIVERGENCE_LABELS)}; "omission" and "addition" name the Russian-only and the
+English-only side whatever the direction). The scoring is reference-free: it sees only the
+Russian and the English.
 
 ## Statistics
 
 - document pairs: {docs.num_rows}
 - Russian sentences: {n_ru}; English sentences: {n_en}
 - beads (rows of the `sentences` config): {sents.num_rows}
-- Russian characters with no English counterpart: {om_chars} of {ru_chars} ({om_chars / max(1, ru_chars):.1%})
-- English characters with no Russian counterpart: {ad_chars} of {en_chars} ({ad_chars / max(1, en_chars):.1%})
+- {words.omitted} (characters): {om_chars} of {ru_chars} ({om_chars / max(1, ru_chars):.1%})
+- {words.added} (characters): {ad_chars} of {en_chars} ({ad_chars / max(1, en_chars):.1%})
 - mean divergence score: {mean_score:.3f}
 
 {_table(("alignment type", "beads", "share"), type_rows)}
@@ -230,8 +279,8 @@ reference-free: it sees only the Russian and the English.
 
 {_table(("divergence score", "beads"), _score_bins(scores))}
 
-Per document (`omitted`: share of the Russian text missing from the English; `added`: share of
-the English text with no Russian counterpart):
+Per document (`omitted`: {words.omitted}, as a share of the Russian text; `added`:
+{words.added}, as a share of the English text):
 
 {_table(("doc_id", "ru sentences", "en sentences", "beads", "omitted", "added", "mean divergence"), doc_rows)}{more_docs}
 
@@ -239,13 +288,15 @@ the English text with no Russian counterpart):
 
 - `sentences` (default): one row per bead — `doc_id`, `bead_id`, `translation` (`ru`, `en`),
   `ru_sent_ids`, `en_sent_ids`, paragraph ids, `alignment_type` ("1-1", "2-1", "1-0", ...),
-  `similarity` (encoder cosine), `divergence_score`, `divergence_label` (a ClassLabel),
+  `similarity` (encoder cosine; null for 1-0 and 0-1 beads), `divergence_score`,
+  `divergence_label` (a ClassLabel),
   `omitted_spans` / `added_spans` (`text`, `start`, `end`: character offsets into that side of
   `translation`), document metadata (`ru_source`, `ru_date`, `ru_url`, `ru_title`, same for
   `en_`) and `encoder`.
-- `documents`: one row per document pair — metadata, full texts, counts, the share of Russian
-  text with no English counterpart (`omitted_share`), of English text with no Russian
-  counterpart (`added_share`) and the mean divergence score.
+- `documents`: one row per document pair — metadata, `corpus`, `direction` ("ru-en", "en-ru"
+  or "unknown"), full texts, counts, `alignment_types` (a list of `type`, `count`), the share
+  of Russian text with no English counterpart (`omitted_share`), of English text with no
+  Russian counterpart (`added_share`) and the mean divergence score.
 
 ## How to load
 
@@ -259,6 +310,17 @@ label = beads.features["divergence_label"].int2str(beads[0]["divergence_label"])
 ```
 
 From the Hub, use the repository id instead of the path.
+
+### Pairs for MT training
+
+1-0 and 0-1 beads (a sentence with no counterpart: `alignment_type` "1-0", "0-1", ...) have an
+empty string on one side of `translation` and a null `similarity`. Keep only beads with text on
+both sides, optionally only those labelled equivalent:
+
+```python
+pairs = beads.filter(lambda r: r["ru_sent_ids"] and r["en_sent_ids"])
+clean = pairs.filter(lambda r: r["divergence_label"] == 0)  # 0 = "equivalent"
+```
 
 ## Limitations
 

@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from datasets import Dataset, DatasetDict, load_from_disk
-from tqdm.auto import tqdm
 
 from align.errors import InputError
+from align.model import Wording, wording
+from align.progress import progress_bar
+
+__all__ = ["Exported", "Wording", "load_exported", "wording"]  # wording: for the tools
 
 CONFIGS = ("sentences", "documents")
 REQUIRED_COLUMNS = (
@@ -43,33 +46,54 @@ class Exported:
     def label(self, row: dict) -> str:
         return self.label_names[row["divergence_label"]]
 
+    @property
+    def corpus_name(self) -> str:
+        """The corpus's name (``corpus.toml``'s ``name``, recorded in the documents config);
+        the folder's name for an export made before it was recorded."""
+        if "corpus" in self.documents.column_names:
+            names = [n for n in self.documents["corpus"] if n]
+            if names:
+                return names[0]
+        return self.path.resolve().name
+
+    @property
+    def directions(self) -> dict[str, str]:
+        """doc_id -> translation direction ("ru-en", "en-ru" or "unknown")."""
+        if "direction" not in self.documents.column_names:
+            return {d: "unknown" for d in self.documents["doc_id"]}
+        return dict(zip(self.documents["doc_id"], self.documents["direction"], strict=True))
+
     def pairs(
         self,
         *,
         max_divergence: float | None = None,
         types: Collection[str] | None = None,
+        labels: Collection[str] | None = None,
         progress: str | None = None,
     ) -> Iterator[dict]:
         """Sentence rows with text on both sides, in row order (skips 1-0 and 0-1 beads).
 
-        Optional filters: keep beads with ``divergence_score <= max_divergence`` and whose
-        ``alignment_type`` is in ``types``. Unfiltered, this is the order of ``align
+        Optional filters: keep beads with ``divergence_score <= max_divergence``, whose
+        ``alignment_type`` is in ``types`` and whose divergence label is in ``labels``. Unfiltered, this is the order of ``align
         export-text`` and of the lines ``align mt-eval`` expects in a hypothesis file.
         ``progress``: a progress-bar label (none when ``None``).
         """
-        rows = tqdm(
+        rows = progress_bar(
             self.sentences,
+            show=progress is not None,
             total=self.sentences.num_rows,
             desc=progress,
             unit="bead",
-            disable=progress is None,
         )
+        names = self.label_names
         for row in rows:
             if not (row["translation"]["ru"].strip() and row["translation"]["en"].strip()):
                 continue
             if max_divergence is not None and row["divergence_score"] > max_divergence + 1e-9:
                 continue
             if types is not None and row["alignment_type"] not in types:
+                continue
+            if labels is not None and names[row["divergence_label"]] not in labels:
                 continue
             yield row
 

@@ -6,7 +6,9 @@ The output folder ``OUT`` holds, side by side:
   card whose YAML declares two configs, so ``datasets.load_dataset(OUT)`` (config
   ``sentences``, the default) and ``load_dataset(OUT, "documents")`` work, as on the Hub;
 * ``dataset_dict.json`` + ``sentences/`` + ``documents/`` (Arrow), so
-  ``datasets.load_from_disk(OUT)`` returns a ``DatasetDict`` with those two splits.
+  ``datasets.load_from_disk(OUT)`` returns a ``DatasetDict`` with those two splits;
+* ``LICENSE.md`` when the corpus's licence is "other" with no ``license_link``: the card's
+  ``license_link`` points at it (the Hub asks for one), and it lists the sources.
 
 Everything is written to a temporary sibling folder first and moved into place at the end,
 so a failed run never leaves a half-written ``OUT``.
@@ -36,6 +38,7 @@ from datasets import (
 from align.io import atomic_dir, check_output_dir, output_lock
 from align.model import DIVERGENCE_LABELS, LANGS, AlignedPair
 
+LICENSE_FILE = "LICENSE.md"  # written when the licence is "other" and corpus.toml has no link
 SPAN = {"text": Value("string"), "start": Value("int32"), "end": Value("int32")}
 META_COLUMNS = [f"{lang}_{f}" for lang in LANGS for f in ("source", "date", "url", "title")]
 
@@ -48,8 +51,10 @@ SENTENCE_FEATURES = Features(
         "en_sent_ids": HFSequence(Value("int32")),
         "ru_paragraph_ids": HFSequence(Value("int32")),
         "en_paragraph_ids": HFSequence(Value("int32")),
+        # a string, not a ClassLabel: the set of types is open-ended (it grows with the largest
+        # bead the aligner allows) and users filter on the text ("1-1"), as --types does
         "alignment_type": Value("string"),
-        "similarity": Value("float32"),
+        "similarity": Value("float32"),  # null for 1-0 / 0-1 beads: nothing to compare
         "divergence_score": Value("float32"),
         "divergence_label": ClassLabel(names=list(DIVERGENCE_LABELS)),
         "omitted_spans": [SPAN],
@@ -64,12 +69,14 @@ DOCUMENT_FEATURES = Features(
         "doc_id": Value("string"),
         **{c: Value("string") for c in META_COLUMNS},
         "en_published": Value("string"),
+        "corpus": Value("string"),
+        "direction": Value("string"),  # "ru-en", "en-ru" or "unknown" (see align.model)
         "ru_text": Value("string"),
         "en_text": Value("string"),
         "n_ru_sentences": Value("int32"),
         "n_en_sentences": Value("int32"),
         "n_beads": Value("int32"),
-        "alignment_types": Value("string"),
+        "alignment_types": [{"type": Value("string"), "count": Value("int32")}],
         "n_equivalent": Value("int32"),
         "n_omission": Value("int32"),
         "n_addition": Value("int32"),
@@ -109,7 +116,7 @@ def sentence_rows(aligned: AlignedPair) -> Iterator[dict]:
             "ru_paragraph_ids": sorted({ru[i].para for i in b.ru_ids}),
             "en_paragraph_ids": sorted({en[i].para for i in b.en_ids}),
             "alignment_type": b.alignment_type,
-            "similarity": round(b.similarity, 4),
+            "similarity": round(b.similarity, 4) if b.ru_ids and b.en_ids else None,
             "divergence_score": b.divergence_score,
             "divergence_label": DIVERGENCE_LABELS.index(b.divergence_label),
             "omitted_spans": [asdict(s) for s in b.omitted_spans],
@@ -119,7 +126,7 @@ def sentence_rows(aligned: AlignedPair) -> Iterator[dict]:
         }
 
 
-def document_row(aligned: AlignedPair) -> dict:
+def document_row(aligned: AlignedPair, corpus_name: str = "corpus") -> dict:
     pair = aligned.seg.pair
     summary = aligned.summary()
     labels = Counter(b.divergence_label for b in aligned.beads)
@@ -128,12 +135,14 @@ def document_row(aligned: AlignedPair) -> dict:
         "doc_id": aligned.doc_id,
         **_meta(aligned),
         "en_published": pair.en.meta.published,
+        "corpus": corpus_name,
+        "direction": pair.direction,
         "ru_text": "\n\n".join(pair.ru.paragraphs),
         "en_text": "\n\n".join(pair.en.paragraphs),
         "n_ru_sentences": len(aligned.seg.ru),
         "n_en_sentences": len(aligned.seg.en),
         "n_beads": len(aligned.beads),
-        "alignment_types": ", ".join(f"{t}: {n}" for t, n in sorted(types.items())),
+        "alignment_types": [{"type": t, "count": n} for t, n in sorted(types.items())],
         "n_equivalent": labels["equivalent"],
         "n_omission": labels["omission"],
         "n_addition": labels["addition"],
@@ -143,10 +152,10 @@ def document_row(aligned: AlignedPair) -> dict:
     }
 
 
-def build_datasets(aligned: Sequence[AlignedPair]) -> DatasetDict:
+def build_datasets(aligned: Sequence[AlignedPair], corpus_name: str = "corpus") -> DatasetDict:
     """The two tables as ``datasets`` objects: ``sentences`` (one row per bead) and ``documents``."""
     rows = [r for a in aligned for r in sentence_rows(a)]
-    docs = [document_row(a) for a in aligned]
+    docs = [document_row(a, corpus_name) for a in aligned]
     return DatasetDict(
         {
             "sentences": Dataset.from_list(rows, features=SENTENCE_FEATURES),
@@ -167,10 +176,10 @@ def write_dataset(
 
     ``out`` may only be new, empty or an earlier export (:func:`align.io.check_output_dir`;
     ``force`` replaces anything else but a symbolic link)."""
-    from align.export.card import dataset_card, parquet_path
+    from align.export.card import dataset_card, license_file, parquet_path
 
     check_output_dir(out, kind="dataset", force=force)
-    dd = build_datasets(aligned)
+    dd = build_datasets(aligned, corpus_name)
     datasets.disable_progress_bars()
     try:
         with output_lock(out), atomic_dir(out, kind="dataset") as tmp:
@@ -191,6 +200,9 @@ def write_dataset(
                 fingerprint=fingerprint,
             )
             (tmp / "README.md").write_text(card, encoding="utf-8")
+            terms = license_file(dd, corpus_name, corpus_info or {})
+            if terms is not None:
+                (tmp / LICENSE_FILE).write_text(terms, encoding="utf-8")
     finally:
         datasets.enable_progress_bars()
     return dd

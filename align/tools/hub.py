@@ -18,7 +18,7 @@ from huggingface_hub.utils import validate_repo_id
 
 from align.errors import AlignError, InputError
 
-HUB_PATTERNS = ("README.md", "data/*/*.parquet")
+HUB_PATTERNS = ("README.md", "LICENSE.md", "data/*/*.parquet")  # LICENSE.md: when written
 
 
 @dataclass(frozen=True)

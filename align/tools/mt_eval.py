@@ -10,6 +10,7 @@ omits or adds content, a faithful MT is penalised for the reference's divergence
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,12 +41,17 @@ class MTEvalResult:
 
 
 def read_hypotheses(path: str | Path, expected: int) -> list[str]:
-    """One hypothesis per line; a count other than ``expected`` is an :class:`InputError`."""
+    """One hypothesis per line (``-``: stdin); a count other than ``expected`` is an
+    :class:`InputError`."""
     p = Path(path)
-    if not p.is_file():
+    if str(path) == "-":  # stdin
+        p, data = Path("<stdin>"), sys.stdin.buffer.read()
+    elif not p.is_file():
         raise InputError(p, "does not exist" if not p.exists() else "is not a file")
+    else:
+        data = p.read_bytes()
     try:
-        text = p.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise InputError(p, f"not valid UTF-8 (byte {err.start})") from err
     if text.endswith("\n"):

@@ -3,8 +3,8 @@
 Line *k* of ``PREFIX.ru`` and line *k* of ``PREFIX.en`` are the two sides of one bead (beads
 with an empty side are left out); ``PREFIX.ids`` holds ``doc_id<TAB>bead_id`` per line (a
 backslash, tab, newline or carriage return in a doc_id written as ``\\``, ``\t``, ``\n``,
-``\r``, so that every line is one bead). Filters
-keep beads up to a divergence score and of chosen alignment types. All files are written to
+``\r``, so that every line is one bead). Filters keep beads up to a divergence score, of
+chosen alignment types and divergence labels. All files are written to
 temporary names and renamed into place only when all are complete.
 """
 
@@ -43,11 +43,14 @@ def write_text(
     *,
     max_divergence: float | None = None,
     types: Collection[str] | None = None,
+    labels: Collection[str] | None = None,
     progress: bool = True,
 ) -> TextExport:
     """Write ``PREFIX.ru``, ``PREFIX.en`` and ``PREFIX.ids``; return what was written."""
     label = "text" if progress else None
-    rows = list(data.pairs(max_divergence=max_divergence, types=types, progress=label))
+    rows = list(
+        data.pairs(max_divergence=max_divergence, types=types, labels=labels, progress=label)
+    )
     base = str(prefix)
     paths = tuple(Path(f"{base}.{ext}") for ext in ("ru", "en", "ids"))
     with atomic_files(*paths) as (ru, en, ids):

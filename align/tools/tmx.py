@@ -1,7 +1,8 @@
 """TMX 1.4 export for translation-memory tools (Trados, memoQ, OmegaT, ...).
 
 One ``<tu>`` per bead with text on both sides (1-0 and 0-1 beads have nothing to pair and are
-left out), ``srclang="ru"``, one ``<tuv xml:lang="ru">`` and one ``<tuv xml:lang="en">``. The
+left out), ``srclang`` from the corpus's translation direction (``ru`` when it is ru-en or not
+declared, ``en`` for en-ru, ``*all*`` when documents differ; then each ``<tu>`` has its own), one ``<tuv xml:lang="ru">`` and one ``<tuv xml:lang="en">``. The
 divergence travels as TMX properties (user-defined types start with ``x-``):
 
 * on the ``<tu>``: ``x-doc-id``, ``x-bead-id``, ``x-alignment-type``, ``x-similarity``,
@@ -35,14 +36,23 @@ def _prop(parent: ET.Element, type_: str, value: object) -> None:
     ET.SubElement(parent, "prop", {"type": type_}).text = _clean(str(value))
 
 
+def _srclang(direction: str) -> str:
+    """The source language of a translation direction (Russian when it is not declared)."""
+    return "en" if direction == "en-ru" else "ru"
+
+
 def build_tmx(
     data: Exported,
     *,
     max_divergence: float | None = None,
     types: Collection[str] | None = None,
+    labels: Collection[str] | None = None,
     progress: bool = False,
 ) -> tuple[str, int]:
     """The TMX document as text, and the number of translation units in it."""
+    directions = data.directions
+    srclangs = {_srclang(d) for d in directions.values()} or {"ru"}
+    mixed = len(srclangs) > 1
     root = ET.Element("tmx", {"version": "1.4"})
     header = ET.SubElement(
         root,
@@ -53,11 +63,11 @@ def build_tmx(
             "segtype": "sentence",
             "o-tmf": "align-hf-dataset",
             "adminlang": "en",
-            "srclang": "ru",
+            "srclang": "*all*" if mixed else srclangs.pop(),
             "datatype": "plaintext",
         },
     )
-    _prop(header, "x-corpus", data.path.absolute().name)
+    _prop(header, "x-corpus", data.corpus_name)
     for enc in (
         sorted(set(data.sentences["encoder"])) if "encoder" in data.sentences.column_names else []
     ):
@@ -65,12 +75,16 @@ def build_tmx(
     body = ET.SubElement(root, "body")
     n = 0
     label = "tmx" if progress else None
-    for row in data.pairs(max_divergence=max_divergence, types=types, progress=label):
-        tu = ET.SubElement(body, "tu", {"tuid": _clean(f"{row['doc_id']}:{row['bead_id']}")})
+    rows = data.pairs(max_divergence=max_divergence, types=types, labels=labels, progress=label)
+    for row in rows:
+        attrs = {"tuid": _clean(f"{row['doc_id']}:{row['bead_id']}")}
+        if mixed:
+            attrs["srclang"] = _srclang(directions.get(row["doc_id"], "unknown"))
+        tu = ET.SubElement(body, "tu", attrs)
         _prop(tu, "x-doc-id", row["doc_id"])
         _prop(tu, "x-bead-id", row["bead_id"])
         _prop(tu, "x-alignment-type", row["alignment_type"])
-        if "similarity" in row:
+        if row.get("similarity") is not None:
             _prop(tu, "x-similarity", f"{row['similarity']:.4f}")
         _prop(tu, "x-divergence-score", f"{row['divergence_score']:.4f}")
         _prop(tu, "x-divergence-label", data.label(row))
@@ -94,10 +108,13 @@ def write_tmx(
     *,
     max_divergence: float | None = None,
     types: Collection[str] | None = None,
+    labels: Collection[str] | None = None,
     progress: bool = True,
 ) -> int:
     """Write the TMX file atomically; return the number of translation units."""
-    text, n = build_tmx(data, max_divergence=max_divergence, types=types, progress=progress)
+    text, n = build_tmx(
+        data, max_divergence=max_divergence, types=types, labels=labels, progress=progress
+    )
     with atomic_files(out) as (tmp,):
         tmp.write_text(text, encoding="utf-8")
     return n
