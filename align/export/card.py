@@ -81,11 +81,11 @@ def license_file(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str])
         for lang, name in (("ru", "Russian"), ("en", "English")):
             where = " ".join(x for x in (d[f"{lang}_source"], d[f"{lang}_url"]) if x)
             where = md_text(where) if where else "(source not recorded)"
-            lines.append(f"- {md_text(d['doc_id'])} ({name}): {where}")
-    name = md_text(_license_extra(corpus_name, corpus_info)["license_name"])
+            lines.append(f"- `{code_text(d['doc_id'])}` ({name}): {where}")
+    name = code_text(_license_extra(corpus_name, corpus_info)["license_name"])
     return f"""# Terms of use: {md_text(corpus_name)}
 
-The corpus declares its licence as "other" (license_name: {name}). The texts in this dataset
+The corpus declares its licence as "other" (`license_name: {name}`). The texts in this dataset
 keep the terms of their sources, listed below; check them before you redistribute the texts or
 train on them. The alignments, divergence scores and spans were generated automatically by the align
 toolkit (ru-en-align {__version__}).
@@ -143,6 +143,11 @@ def md_text(value: object) -> str:
     characters that make emphasis, links, code or table cells are backslash-escaped."""
     one = " ".join(_CONTROL.sub(" ", str(value)).split())
     return _MD_SPECIAL.sub(r"\\\1", html.escape(one, quote=False))
+
+
+def code_text(value: object) -> str:
+    """``value`` inside a Markdown code span: one line, no backtick to end the span early."""
+    return " ".join(_CONTROL.sub(" ", str(value)).split()).replace("`", "'")
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
