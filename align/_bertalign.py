@@ -1,4 +1,4 @@
-"""How the toolkit imports bertalign: two adjustments that leave its results unchanged.
+"""How the toolkit imports bertalign: adjustments that leave its results unchanged.
 
 1. Import without loading sentence-transformers, transformers and torch up front.
 
@@ -18,6 +18,12 @@ This saves seconds per start and ~700 MB of resident memory (torch's CUDA build)
 for 16k sentences a side); :func:`find_top_k_sents_chunked` computes the same top-k row block
 by row block (numpy; torch on the GPU when torch is loaded and a GPU is there) and replaces it
 in the aligner module.
+
+3. No crash when the first pass finds no 1-1 bead. bertalign's ``find_second_search_path``
+reads the last first-pass bead, which does not exist when the first pass skipped every
+sentence (measured: one Russian sentence against 300 English ones, an ``IndexError``).
+:func:`find_second_search_path_safe` then searches the whole table in the second pass (the
+first pass gave no band to narrow it to); otherwise it calls bertalign's function unchanged.
 """
 
 from __future__ import annotations
@@ -87,6 +93,15 @@ def find_top_k_sents_chunked(
     return scores, indices
 
 
+def find_second_search_path_safe(
+    align: list[tuple[int, int]], w: int, src_len: int, tgt_len: int
+) -> tuple[int, NDArray[np.int64]]:
+    """bertalign's ``find_second_search_path``, also for an empty first-pass alignment."""
+    from bertalign.corelib import find_second_search_path
+
+    return find_second_search_path(align or [(src_len, tgt_len)], w, src_len, tgt_len)
+
+
 def import_bertalign() -> types.ModuleType:
     """``import bertalign``, deferring sentence-transformers until it is really used."""
     if "bertalign" in sys.modules or "sentence_transformers" in sys.modules:
@@ -129,6 +144,7 @@ def _patch_top_k() -> None:
     import bertalign.aligner
 
     bertalign.aligner.find_top_k_sents = find_top_k_sents_chunked
+    bertalign.aligner.find_second_search_path = find_second_search_path_safe
 
 
 import_bertalign()

@@ -23,6 +23,7 @@ from align.alignment import AlignConfig
 from align.divergence.scorer import DivergenceConfig
 from align.encoders import DEFAULT_ENCODER, TextEncoder, get_encoder
 from align.errors import InputError
+from align.io import check_output_dir, output_lock
 from align.pipeline import Segmenter, StageTimes, default_jobs, process_pairs, quiet_libraries
 from align.progress import progress_wanted
 from align.segment import presegmented_pair, segment_pair
@@ -138,6 +139,7 @@ def run_stream(
     progress: bool = True,
     encoder: TextEncoder | None = None,
     log: Callable[[str], None] | None = None,
+    force: bool = False,
 ) -> StreamResult:
     """Compute every shard not yet written, then assemble the dataset folder ``out``.
 
@@ -147,7 +149,30 @@ def run_stream(
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
-    opts = options or StreamOptions()
+    # the output is checked (never the input; only an earlier export unless ``force``) and
+    # locked before anything is computed, as in run_corpus
+    reads = [v for k, v in source.describe().items() if k in ("path", "ru", "en")]
+    check_output_dir(out, kind="dataset", reads=reads, force=force)
+    with output_lock(out):
+        return _run_stream(
+            source, out, options or StreamOptions(), engine, jobs, work, resume, ray_address,
+            progress, encoder, log,
+        )  # fmt: skip
+
+
+def _run_stream(
+    source: Source,
+    out: str | Path,
+    opts: StreamOptions,
+    engine: str,
+    jobs: int | None,
+    work: str | Path | None,
+    resume: bool,
+    ray_address: str | None,
+    progress: bool,
+    encoder: TextEncoder | None,
+    log: Callable[[str], None] | None,
+) -> StreamResult:
     quiet_libraries()
     t0 = time.perf_counter()
     plan: Plan = plan_shards(source, opts.shard_docs, presegmented=opts.presegmented)

@@ -16,7 +16,7 @@ import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from align.cli.args import CORPUS_EPILOG, Adder, Command, encoder_arg, info, out_path
+from align.cli.args import CORPUS_EPILOG, Adder, Command, encoder_arg, info, out_path, printable
 
 
 def _at_least_2(value: str) -> int:
@@ -93,6 +93,15 @@ def _align_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _force_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out even when it is not an earlier output of this command (never the "
+        "corpus, a folder inside or around it, or a symbolic link)",
+    )
+
+
 def _align_cfg(args: argparse.Namespace):  # -> AlignConfig
     from align.alignment import AlignConfig
 
@@ -137,15 +146,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         work=args.work,
         resume=args.resume,
         ray_address=args.ray_address,
+        force=args.force,
         progress=not args.quiet,
         log=None if args.quiet else lambda m: print(m, file=sys.stderr),
     )
     if args.quiet:
         return 0
-    print(f"dataset written to {res.out}")
-    print(
-        f"  load it: datasets.load_from_disk({str(res.out)!r}) or datasets.load_dataset({str(res.out)!r})"
-    )
+    out = printable(str(res.out))
+    print(f"dataset written to {out}")
+    print(f"  load it: datasets.load_from_disk({out!r}) or datasets.load_dataset({out!r})")
     print_summary(res.dataset, top=args.top, max_docs=MAX_SUMMARY_DOCS)
     if args.timings:
         stages = ", ".join(f"{k} {v:.2f}" for k, v in res.times.as_dict().items())
@@ -188,16 +197,16 @@ def print_summary(dd, *, top: int, max_docs: int) -> None:  # dd: DatasetDict
     for d in shown:
         words = wording(d["direction"])
         print(
-            f"{d['doc_id']}: {d['n_ru_sentences']} ru / {d['n_en_sentences']} en sentences, "
+            f"{printable(d['doc_id'])}: {d['n_ru_sentences']} ru / {d['n_en_sentences']} en sentences, "
             f"{d['n_beads']} beads ({_types(d['alignment_types'])}); "
             f"{words.omitted}: {d['omitted_share']:.1%}; {words.added}: {d['added_share']:.1%}"
         )
         for b in sorted(worst[d["doc_id"]], key=lambda b: -b["divergence_score"])[:top]:
             print(f"  [{b['label']}, score {b['divergence_score']:.2f}]")
             for sp in b["omitted_spans"]:
-                print(f"    - Russian only: {sp['text']}")
+                print(f"    - Russian only: {printable(sp['text'])}")
             for sp in b["added_spans"]:
-                print(f"    + English only: {sp['text']}")
+                print(f"    + English only: {printable(sp['text'])}")
     if docs.num_rows > len(shown):
         print(f"... and {docs.num_rows - len(shown)} more documents (see the dataset)")
 
@@ -231,19 +240,29 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from align.alignment import align_pair
-    from align.encoders import get_encoder
     from align.ingest import read_corpus
-    from align.io import atomic_dir, format_beads
+    from align.io import check_output_dir, output_lock
     from align.pipeline import quiet_libraries
-    from align.progress import progress_bar
 
     quiet_libraries()
     corpus = read_corpus(args.corpus)
+    check_output_dir(args.out, kind="alignments", reads=[args.corpus], force=args.force)
+    with output_lock(args.out):
+        _write_alignments(args, corpus)
+    info(args, f"sentences and beads written to {printable(str(args.out))}")
+    return 0
+
+
+def _write_alignments(args: argparse.Namespace, corpus) -> None:
+    from align.alignment import align_pair
+    from align.encoders import get_encoder
+    from align.io import atomic_dir, format_beads
+    from align.progress import progress_bar
+
     encoder = get_encoder(args.encoder)
     cfg = _align_cfg(args)
     segment = _segmenter(args)
-    with atomic_dir(args.out) as tmp:
+    with atomic_dir(args.out, kind="alignments") as tmp:
         for pair in progress_bar(corpus.pairs, show=not args.quiet, desc="align", unit="doc"):
             aligned = align_pair(segment(pair), encoder, cfg)
             for lang in ("ru", "en"):
@@ -251,8 +270,6 @@ def cmd_align(args: argparse.Namespace) -> int:
                 (tmp / f"{pair.doc_id}.{lang}").write_text(lines, encoding="utf-8")
             beads = [(list(b.ru_ids), list(b.en_ids)) for b in aligned.beads]
             (tmp / f"{pair.doc_id}.align").write_text(format_beads(beads), encoding="utf-8")
-    info(args, f"sentences and beads written to {args.out}")
-    return 0
 
 
 def register(add_command: Adder) -> None:
@@ -271,8 +288,13 @@ def register(add_command: Adder) -> None:
     p.add_argument("--ru", type=Path, help="one pair: the Russian file (with --en)")
     p.add_argument("--en", type=Path, help="one pair: the English file (with --ru)")
     p.add_argument(
-        "--out", type=out_path, required=True, help="output dataset folder (replaced atomically)"
+        "--out",
+        type=out_path,
+        required=True,
+        help="output dataset folder: new, empty or an earlier `align run` output (replaced "
+        "atomically); never inside or around the corpus",
     )
+    _force_arg(p)
     p.add_argument(
         "--top", type=int, default=5, help="show the N most divergent beads per document"
     )
@@ -324,6 +346,11 @@ def register(add_command: Adder) -> None:
     p = add("align", cmd_align, "write sentence files and beads ([0]:[0, 1] format) per document")
     p.add_argument("corpus", type=Path)
     p.add_argument(
-        "--out", type=out_path, required=True, help="output folder (replaced atomically)"
+        "--out",
+        type=out_path,
+        required=True,
+        help="output folder: new, empty or an earlier `align align` output (replaced "
+        "atomically); never inside or around the corpus",
     )
+    _force_arg(p)
     _align_args(p)
