@@ -21,10 +21,16 @@ from pathlib import Path
 from align.errors import InputError
 from align.ingest import (
     META_FIELDS,
+    _check_regular_file,
     _direction,
+    _doc_id,
+    _document_folders,
+    _read_bytes,
     _read_toml,
     check_language,
+    corpus_fields,
     decode_text,
+    meta_fields,
     parse_document,
 )
 from align.model import LANGS, Direction, DocPair, Lang
@@ -224,9 +230,8 @@ class ParquetSource(Source):
 
 
 def _read_side(path: Path, lang: Lang) -> tuple[str, str]:
-    if not path.is_file():
-        raise InputError(path, "file does not exist")
-    return decode_text(path.read_bytes(), path)
+    _check_regular_file(path)
+    return decode_text(_read_bytes(path), path)
 
 
 class FolderSource(Source):
@@ -236,10 +241,7 @@ class FolderSource(Source):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        raw = _read_toml(path / "corpus.toml")
-        self.info = {
-            k: ", ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in raw.items()
-        }
+        self.info = corpus_fields(_read_toml(path / "corpus.toml"), path / "corpus.toml")
         self.name = self.info.get("name", path.resolve().name)
         self.direction: Direction = (
             _direction(self.info["direction"], path / "corpus.toml")
@@ -255,10 +257,14 @@ class FolderSource(Source):
     def _folders(self) -> list[Path]:
         if self.single:
             return [self.path]
-        return sorted(p for p in self.path.iterdir() if p.is_dir() and not p.name.startswith("."))
+        return _document_folders(self.path)
 
     def _pair(self, index: int, folder: Path) -> RawPair:
-        doc_id = self.path.resolve().name if self.single else folder.name
+        doc_id = self.path.resolve().name if self.single else _doc_id(folder)
+        for lang in LANGS:  # a side that is there must be a regular file (or a link to one)
+            side = folder / f"{lang}.txt"
+            if side.exists() or side.is_symlink():
+                _check_regular_file(side)
         present = {lang: (folder / f"{lang}.txt").is_file() for lang in LANGS}
         for lang in LANGS:
             if not present[lang]:
@@ -278,10 +284,7 @@ class FolderSource(Source):
             p = folder / f"{lang}.txt"
             text[lang], enc[lang] = _read_side(p, lang)
             paths[lang] = str(p)
-        fields = {
-            lang: {k: str(v) for k, v in (meta.get(lang) or {}).items() if k in META_FIELDS}
-            for lang in LANGS
-        }
+        fields = {lang: meta_fields(meta, lang, folder / "meta.toml") for lang in LANGS}
         return RawPair(index, doc_id, str(folder), text, fields, enc, paths, direction)
 
     def rows(self) -> Iterator[tuple[RawPair, tuple]]:
