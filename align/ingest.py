@@ -212,20 +212,7 @@ def _neighbour_detector():  # -> lingua.LanguageDetector
 
 def check_language(text: str, lang: Lang, path: Path) -> None:
     """Refuse a document that is not in the language its side expects."""
-    cyr, lat = _letters(text)
-    if not cyr and not lat:
-        raise InputError(
-            path,
-            f"expected {LANG_NAMES[lang]} text but it has no Cyrillic or Latin letters "
-            "(only digits, symbols, emoji or invisible characters?)",
-        )
-    if script_share(text, lang) < 0.5:
-        other = "Latin" if lang == "ru" else "Cyrillic"
-        raise InputError(
-            path, f"expected {LANG_NAMES[lang]} text but it is mostly in {other} script"
-        )
-    if lang == "ru":
-        check_cyrillic_neighbours(text, path)
+    cyr, lat = check_script(text, lang, path)
     if len(cyr) + len(lat) < MIN_DETECT_LETTERS:
         return
     import_bertalign()  # bertalign without torch (see align/_bertalign.py)
@@ -240,6 +227,26 @@ def check_language(text: str, lang: Lang, path: Path) -> None:
     if found != lang:
         name = ISO_LANGUAGE_NAMES.get(found, found)
         raise InputError(path, f"expected {LANG_NAMES[lang]} text but detected {name}")
+
+
+def check_script(text: str, lang: Lang, path: str | Path):  # -> the letters (cyr, lat)
+    """The cheap part of :func:`check_language` (no detector): letters, script, and the
+    letters of other Cyrillic languages; a long run's first pass checks every row with it."""
+    cyr, lat = _letters(text)
+    if not cyr and not lat:
+        raise InputError(
+            path,
+            f"expected {LANG_NAMES[lang]} text but it has no Cyrillic or Latin letters "
+            "(only digits, symbols, emoji or invisible characters?)",
+        )
+    if script_share(text, lang) < 0.5:
+        other = "Latin" if lang == "ru" else "Cyrillic"
+        raise InputError(
+            path, f"expected {LANG_NAMES[lang]} text but it is mostly in {other} script"
+        )
+    if lang == "ru":
+        check_cyrillic_neighbours(text, path)
+    return cyr, lat
 
 
 def _check_regular_file(path: Path) -> None:
@@ -310,11 +317,7 @@ def parse_document(
             published = paras.pop(0)
     if not paras:
         raise InputError(where, "empty document (no text after the metadata lines)")
-    if script_share(" ".join(paras), lang) < 0.5:
-        other = "Latin" if lang == "ru" else "Cyrillic"
-        raise InputError(
-            where, f"expected {LANG_NAMES[lang]} text but it is mostly in {other} script"
-        )
+    check_script(" ".join(paras), lang, where)
     path = str(where) if isinstance(where, Path) else ""
     doc_meta = DocMeta(lang=lang, path=path, encoding=encoding, published=published)
     return Document(meta=replace(doc_meta, **fields), paragraphs=tuple(paras))
