@@ -119,6 +119,7 @@ class DivergenceConfig:
     cov_overrides_anchors: bool = True  # coverage-flagged clauses skip the anchor veto
     # USE only: clause runs / clause-deleted sides from per-clause token features (faster)
     fast_clauses: bool = False
+    use_units: bool = True  # whole sentences without a counterpart inside m-n beads (align.units)
     weights: tuple[float, ...] = FITTED_WEIGHTS
     bias: float = FITTED_BIAS
     len_mean: float = LOG_LEN_RATIO_MEAN
@@ -134,6 +135,7 @@ class TextScore:
     omitted: list[Span] = field(default_factory=list)
     added: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
+    coverage: Coverage | None = field(default=None, repr=False, compare=False)
 
 
 def label_for(omitted: Sequence[Span], added: Sequence[Span]) -> DivergenceLabel:
@@ -507,7 +509,9 @@ def score_texts(
         z = cfg.bias + sum(w * feats[n] for w, n in zip(cfg.weights, FEATURES, strict=True))
         score = round(_sigmoid(z), 6)
         out.append(
-            TextScore(round(cos, 4), score, label_for(omitted, added), omitted, added, feats)
+            TextScore(
+                round(cos, 4), score, label_for(omitted, added), omitted, added, feats, cov
+            )
         )
     return out
 
@@ -563,7 +567,30 @@ def score_pair(
     results: list[TextScore] = []
     for a in range(0, len(texts), SCORE_BATCH):
         results += score_texts(texts[a : a + SCORE_BATCH], encoder, cfg)
-    return apply_scores(aligned, results)
+    return apply_scores(aligned, add_units(aligned, results, encoder, cfg))
+
+
+def add_units(
+    aligned: AlignedPair,
+    results: list[TextScore],
+    encoder: TextEncoder,
+    cfg: DivergenceConfig | None = None,
+) -> list[TextScore]:
+    """Whole sentences without a counterpart (:mod:`align.units`) joined to the clause spans."""
+    cfg = cfg or DivergenceConfig()
+    if not cfg.use_units:
+        return results
+    from align.units import check_units, merge_spans
+
+    units = check_units(aligned, encoder, [r.coverage for r in results])
+    for (ru, en), res, unit in zip(bead_texts(aligned), results, units, strict=True):
+        res.features["unit_omit"] = unit.omit_p
+        res.features["unit_add"] = unit.add_p
+        if unit.omitted or unit.added:
+            res.omitted = merge_spans(ru, res.omitted, unit.omitted)
+            res.added = merge_spans(en, res.added, unit.added)
+            res.label = label_for(res.omitted, res.added)
+    return results
 
 
 def bead_texts(aligned: AlignedPair) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from align.alignment import AlignConfig, align_pair
 from align.divergence import (
     DivergenceConfig,
     TextScore,
+    add_units,
     apply_scores,
     bead_texts,
     score_pair,
@@ -217,6 +218,9 @@ def process_long_pair(
     wall = time.perf_counter() - t0
     times.embed += wall * min(1.0, enc_s / max(wall * jobs, 1e-9))
     times.score += wall * (1 - min(1.0, enc_s / max(wall * jobs, 1e-9)))
+    with _timed(times, "score", encoder):
+        results = add_units(aligned, results, encoder, div_cfg)
+        encoder.clear_cache()
     return apply_scores(aligned, results)
 
 
