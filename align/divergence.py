@@ -120,6 +120,7 @@ class DivergenceConfig:
     # USE only: clause runs / clause-deleted sides from per-clause token features (faster)
     fast_clauses: bool = False
     use_units: bool = True  # whole sentences without a counterpart inside m-n beads (align.units)
+    calibrated: bool = True  # the calibrated score and the score-consistent label (align.decision)
     weights: tuple[float, ...] = FITTED_WEIGHTS
     bias: float = FITTED_BIAS
     len_mean: float = LOG_LEN_RATIO_MEAN
@@ -456,8 +457,13 @@ def score_texts(
     pairs: Sequence[tuple[str, str]],
     encoder: TextEncoder,
     cfg: DivergenceConfig | None = None,
+    layouts: Sequence[tuple[list[Span], list[Span]]] | None = None,
 ) -> list[TextScore]:
-    """Score Russian/English text pairs (all texts embedded in one batched call)."""
+    """Score Russian/English text pairs (all texts embedded in one batched call).
+
+    ``layouts``: per pair, the sentence spans of each side (a bead's aligned sentences); by
+    default the sentence splitter's. Sentences without a counterpart (:mod:`align.units`) and
+    the calibrated score (:mod:`align.decision`) are added last."""
     cfg = cfg or DivergenceConfig()
     plans: list[tuple[_Side, _Side] | None] = []
     texts: list[str] = []
@@ -509,11 +515,11 @@ def score_texts(
         z = cfg.bias + sum(w * feats[n] for w, n in zip(cfg.weights, FEATURES, strict=True))
         score = round(_sigmoid(z), 6)
         out.append(
-            TextScore(
-                round(cos, 4), score, label_for(omitted, added), omitted, added, feats, cov
-            )
+            TextScore(round(cos, 4), score, label_for(omitted, added), omitted, added, feats, cov)
         )
-    return out
+    from align.decision import finish
+
+    return finish(pairs, out, encoder, cfg, layouts)
 
 
 def features_of(
@@ -563,34 +569,14 @@ def score_pair(
 
     Beads are scored in batches of ``SCORE_BATCH`` (one batched embedding call each), which
     keeps memory flat on long documents; scores do not depend on the batching."""
-    texts = bead_texts(aligned)
+    from align.units import bead_layouts
+
+    texts, layouts = bead_texts(aligned), bead_layouts(aligned)
     results: list[TextScore] = []
     for a in range(0, len(texts), SCORE_BATCH):
-        results += score_texts(texts[a : a + SCORE_BATCH], encoder, cfg)
-    return apply_scores(aligned, add_units(aligned, results, encoder, cfg))
-
-
-def add_units(
-    aligned: AlignedPair,
-    results: list[TextScore],
-    encoder: TextEncoder,
-    cfg: DivergenceConfig | None = None,
-) -> list[TextScore]:
-    """Whole sentences without a counterpart (:mod:`align.units`) joined to the clause spans."""
-    cfg = cfg or DivergenceConfig()
-    if not cfg.use_units:
-        return results
-    from align.units import check_units, merge_spans
-
-    units = check_units(aligned, encoder, [r.coverage for r in results])
-    for (ru, en), res, unit in zip(bead_texts(aligned), results, units, strict=True):
-        res.features["unit_omit"] = unit.omit_p
-        res.features["unit_add"] = unit.add_p
-        if unit.omitted or unit.added:
-            res.omitted = merge_spans(ru, res.omitted, unit.omitted)
-            res.added = merge_spans(en, res.added, unit.added)
-            res.label = label_for(res.omitted, res.added)
-    return results
+        batch = slice(a, a + SCORE_BATCH)
+        results += score_texts(texts[batch], encoder, cfg, layouts[batch])
+    return apply_scores(aligned, results)
 
 
 def bead_texts(aligned: AlignedPair) -> list[tuple[str, str]]:

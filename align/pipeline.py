@@ -25,7 +25,6 @@ from align.alignment import AlignConfig, align_pair
 from align.divergence import (
     DivergenceConfig,
     TextScore,
-    add_units,
     apply_scores,
     bead_texts,
     score_pair,
@@ -36,6 +35,7 @@ from align.export import write_dataset
 from align.ingest import Corpus, read_corpus
 from align.model import AlignedPair, DocPair, SegmentedPair
 from align.segment import segment_pair
+from align.units import bead_layouts
 
 Segmenter = Callable[[DocPair], SegmentedPair]
 
@@ -161,7 +161,9 @@ def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
     assert isinstance(enc, TextEncoder)
     texts: list[tuple[str, str]] = _WORKER["texts"]  # type: ignore[assignment]
     e0 = enc.encode_seconds
-    res = score_texts(texts[bounds[0] : bounds[1]], enc, _WORKER["div_cfg"])  # type: ignore[arg-type]
+    layouts: list = _WORKER["layouts"]  # type: ignore[assignment]
+    part = slice(bounds[0], bounds[1])
+    res = score_texts(texts[part], enc, _WORKER["div_cfg"], layouts[part])  # type: ignore[arg-type]
     enc.clear_cache()
     return res, enc.encode_seconds - e0
 
@@ -203,7 +205,7 @@ def process_long_pair(
     bounds = [
         (k * len(texts) // n_chunks, (k + 1) * len(texts) // n_chunks) for k in range(n_chunks)
     ]
-    _WORKER.update(encoder=encoder, texts=texts, div_cfg=div_cfg)
+    _WORKER.update(encoder=encoder, texts=texts, div_cfg=div_cfg, layouts=bead_layouts(aligned))
     results: list[TextScore] = []
     t0 = time.perf_counter()
     enc_s = 0.0
@@ -218,9 +220,6 @@ def process_long_pair(
     wall = time.perf_counter() - t0
     times.embed += wall * min(1.0, enc_s / max(wall * jobs, 1e-9))
     times.score += wall * (1 - min(1.0, enc_s / max(wall * jobs, 1e-9)))
-    with _timed(times, "score", encoder):
-        results = add_units(aligned, results, encoder, div_cfg)
-        encoder.clear_cache()
     return apply_scores(aligned, results)
 
 

@@ -1,22 +1,26 @@
 """Whole sentences without a counterpart, wherever the aligner put them.
 
-The clause test of the scorer works inside one bead text and misses a whole sentence whose
+The clause test of the scorer works inside one bead text and missed a whole sentence whose
 translation was deleted when the aligner merged it into an m-n bead with its neighbour, or
 paired it with an unrelated orphan of the other side (1-1 / 2-2 of unrelated sentences). This
-module tests every *sentence* of a bead as a unit:
+module tests every *sentence* of a pair as a unit, with features measured against the other
+side:
 
 * ``best``: its highest cosine against the other side's sentences and runs of consecutive
   sentences (its translation, possibly merged with a neighbour, is one of them);
-* ``gain``: how much leaving it out raises the bead's cosine (a sentence with a counterpart
-  lowers the cosine when left out; an unrelated one raises it).
+* ``gain``: how much leaving it out raises the pair's cosine (a sentence with a counterpart
+  lowers the cosine when left out; an unrelated one raises it); 0 for a lone sentence;
+* ``uncovered``: the share of its words without a counterpart in the scorer's word alignment
+  (:mod:`align.coverage`); its length, its share of its side, the side.
 
-``p_unrelated(best)`` is a logistic curve of the cosine, fitted on natural data by
-``scripts/fit_divergence.py``: the segment pairs of the WMT ru-en and NTREX *dev* documents
-(translations) against pairs of two different segments of the same document (unrelated but on
-the same topic), classes balanced. A sentence is *unmatched* when ``p_unrelated(best) > 0.5``
-and leaving it out does not lower the bead's cosine; in a 1-1 bead (nothing to leave out) both
-sentences are unmatched when the pair itself is unrelated. An unmatched Russian sentence is an
-omitted span, an unmatched English sentence an added span.
+``P(no counterpart)`` is a logistic model over these features, fitted by
+``scripts/fit_divergence.py`` on the sentences of the real-document benchmark's *dev* documents
+run through the whole pipeline (:mod:`align.realdoc`; label: the sentence is mostly perturbed
+text) and stored in the model file (:mod:`align.fitted_model`). A sentence above the model's
+threshold is an omitted span (Russian) or an added span (English).
+
+In a pipeline run the sentences of a bead are the aligner's; for raw text pairs
+(:func:`align.divergence.score_texts` without layouts) they come from the sentence splitter.
 """
 
 from __future__ import annotations
@@ -28,36 +32,52 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from align.clauses import words
 from align.coverage import Coverage
 from align.encoders import TextEncoder
-from align.model import AlignedPair, Bead, Sentence, Span
+from align.model import AlignedPair, Span
 
-DEBUG: list | None = None
-MIN_UNCOVERED = 0.0
 MAX_UNITS = 8  # beads with more sentences on a side are not tested (runs grow quadratically)
+UNIT_FEATURES = (
+    "best",  # highest cosine against the other side's sentences and runs of sentences
+    "gain",  # cosine gain of the pair when the sentence is left out (0 for a lone sentence)
+    "lone",  # 1 when the sentence is alone on its side (nothing to leave it out of)
+    "uncovered",  # weighted share of its words without a counterpart (align.coverage)
+    "log_words",  # log(1 + words of the sentence)
+    "share",  # its share of its side's words
+    "is_en",  # 1 for an English sentence (a candidate addition)
+)
+
+Layout = tuple[list[Span], list[Span]]  # sentence spans of the Russian and the English text
 
 
 @dataclass(frozen=True)
-class Relatedness:
-    """``P(unrelated | cosine) = sigmoid(a * cosine + b)`` (fitted; see the module docstring)."""
+class UnitModel:
+    """``P(no counterpart) = sigmoid(w . features + bias)``; a sentence is unmatched when the
+    probability exceeds ``threshold``."""
 
-    a: float = -14.0
-    b: float = 6.0
+    weights: dict[str, float]
+    bias: float
+    threshold: float = 0.5
 
-    def p_unrelated(self, cos: float | NDArray) -> float | NDArray:
-        return 1.0 / (1.0 + np.exp(-(self.a * np.asarray(cos) + self.b)))
+    def prob(self, feats: NDArray[np.float64]) -> NDArray[np.float64]:
+        w = np.array([self.weights.get(n, 0.0) for n in UNIT_FEATURES])
+        return 1.0 / (1.0 + np.exp(-(feats @ w + self.bias)))
 
-    @property
-    def threshold(self) -> float:
-        """The cosine at which a pair is as likely unrelated as related."""
-        return -self.b / self.a if self.a else math.nan
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One sentence of a pair: its side, its span in that side's text and its features."""
+
+    lang: str
+    span: Span
+    features: tuple[float, ...]
 
 
 @dataclass(frozen=True)
 class UnitResult:
-    """Per bead: the unmatched sentences of each side (as spans of the bead's side text), and
-    the strongest evidence each way (``p_unrelated`` of the least-matched sentence, 0 when no
-    sentence could be tested)."""
+    """Per pair: the unmatched sentences of each side and the highest probability each way
+    (0 when no sentence could be tested)."""
 
     omitted: list[Span]
     added: list[Span]
@@ -65,13 +85,27 @@ class UnitResult:
     add_p: float
 
 
-def _layout(sents: Sequence[Sentence], ids: Sequence[int]) -> list[Span]:
-    """Each sentence's span in the bead text (sentences joined by a space)."""
-    out, pos = [], 0
-    for i in ids:
-        t = sents[i].text
-        out.append(Span(t, pos, pos + len(t)))
-        pos += len(t) + 1
+def sentence_layout(text: str, lang: str) -> list[Span]:
+    """Sentence spans of a raw text (the pipeline's sentence splitter)."""
+    from align.segment import split_sentences
+
+    return [Span(text[a:b], a, b) for a, b in split_sentences(text, lang)]  # type: ignore[arg-type]
+
+
+def bead_layouts(aligned: AlignedPair) -> list[Layout]:
+    """Per bead, each side's sentence spans in the bead text (sentences joined by a space)."""
+    out = []
+    for b in aligned.beads:
+        sides = []
+        for lang, ids in (("ru", b.ru_ids), ("en", b.en_ids)):
+            sents = aligned.seg.sents(lang)  # type: ignore[arg-type]
+            spans, pos = [], 0
+            for i in ids:
+                t = sents[i].text
+                spans.append(Span(t, pos, pos + len(t)))
+                pos += len(t) + 1
+            sides.append(spans)
+        out.append((sides[0], sides[1]))
     return out
 
 
@@ -79,83 +113,85 @@ def _runs(n: int) -> list[tuple[int, int]]:
     return [(a, b) for a in range(n) for b in range(a + 1, n + 1)]
 
 
-def unit_texts(aligned: AlignedPair) -> list[str]:
-    """Every text :func:`check_units` embeds for one document (for one batched call)."""
+def _testable(layout: Layout) -> bool:
+    ru, en = layout
+    return bool(ru) and bool(en) and max(len(ru), len(en)) <= MAX_UNITS
+
+
+def _texts(pair: tuple[str, str], layout: Layout) -> list[str]:
     out: list[str] = []
-    for b in aligned.beads:
-        out += _bead_texts(aligned, b)
+    for text, spans in zip(pair, layout, strict=True):
+        parts = [text[s.start : s.end] for s in spans]
+        out += [" ".join(parts[a:c]) for a, c in _runs(len(parts))]
+        if len(parts) > 1:
+            out += [" ".join(parts[:k] + parts[k + 1 :]) for k in range(len(parts))]
     return out
 
 
-def _bead_texts(aligned: AlignedPair, b: Bead) -> list[str]:
-    if not b.ru_ids or not b.en_ids or max(len(b.ru_ids), len(b.en_ids)) > MAX_UNITS:
-        return []
-    out: list[str] = []
-    for lang, ids in (("ru", b.ru_ids), ("en", b.en_ids)):
-        sents = aligned.seg.sents(lang)  # type: ignore[arg-type]
-        texts = [sents[i].text for i in ids]
-        out += [" ".join(texts[a:c]) for a, c in _runs(len(texts))]
-        if len(texts) > 1:
-            out += [" ".join(texts[:k] + texts[k + 1 :]) for k in range(len(texts))]
-    return out
-
-
-def check_units(
-    aligned: AlignedPair,
+def unit_features(
+    pairs: Sequence[tuple[str, str]],
+    layouts: Sequence[Layout],
     encoder: TextEncoder,
     covs: Sequence[Coverage | None],
-    rel: Relatedness | None = None,
-) -> list[UnitResult]:
-    """The unit test for every bead of ``aligned`` (one batched embedding call); ``covs``: the
-    scorer's word coverage of each bead (None where it was not computed)."""
-    rel = rel or Relatedness()
-    texts = list(dict.fromkeys(unit_texts(aligned)))
+) -> list[list[UnitRow]]:
+    """Per pair, the feature rows of its sentences (one batched embedding call for all)."""
+    texts: list[str] = []
+    for pair, lay in zip(pairs, layouts, strict=True):
+        if _testable(lay):
+            texts += _texts(pair, lay)
+    texts = list(dict.fromkeys(texts))
     vec = dict(zip(texts, encoder.embed(texts), strict=True)) if texts else {}
     return [
-        _check_bead(aligned, b, vec, rel, cov) for b, cov in zip(aligned.beads, covs, strict=True)
+        _rows(pair, lay, vec, cov) if _testable(lay) else []
+        for pair, lay, cov in zip(pairs, layouts, covs, strict=True)
     ]
 
 
-def _check_bead(
-    aligned: AlignedPair,
-    b: Bead,
+def _rows(
+    pair: tuple[str, str],
+    layout: Layout,
     vec: dict[str, NDArray[np.float32]],
-    rel: Relatedness,
     cov: Coverage | None,
-) -> UnitResult:
-    if not b.ru_ids or not b.en_ids or max(len(b.ru_ids), len(b.en_ids)) > MAX_UNITS:
-        return UnitResult([], [], 0.0, 0.0)
-    side = {}
-    for lang, ids in (("ru", b.ru_ids), ("en", b.en_ids)):
-        sents = aligned.seg.sents(lang)  # type: ignore[arg-type]
-        side[lang] = ([sents[i].text for i in ids], _layout(sents, ids))
-    full = {lang: vec[" ".join(side[lang][0])] for lang in side}
+) -> list[UnitRow]:
+    parts = {
+        lang: [text[s.start : s.end] for s in spans]
+        for lang, text, spans in zip(("ru", "en"), pair, layout, strict=True)
+    }
+    spans = dict(zip(("ru", "en"), layout, strict=True))
+    full = {lang: vec[" ".join(p)] for lang, p in parts.items()}
     cos = float(full["ru"] @ full["en"])
-    out: dict[str, tuple[list[Span], float]] = {}
+    rows: list[UnitRow] = []
     for lang, other in (("ru", "en"), ("en", "ru")):
-        texts, spans = side[lang]
-        otexts = side[other][0]
+        texts, otexts = parts[lang], parts[other]
         runs = np.stack([vec[" ".join(otexts[a:c])] for a, c in _runs(len(otexts))])
-        flagged: list[Span] = []
-        top = 0.0
+        n_side = max(1, sum(len(words(t)) for t in texts))
         for k, t in enumerate(texts):
             best = float((runs @ vec[t]).max())
-            p = float(rel.p_unrelated(best))
-            if len(texts) > 1:
-                rest = vec[" ".join(texts[:k] + texts[k + 1 :])]
-                gain = float(rest @ full[other]) - cos
-                ok = gain > 0.0
-            else:
-                ok = True  # a 1-n bead: its only sentence has nothing to be compared without
-            unc = cov.uncovered_in(spans[k], lang) if cov is not None else 1.0
-            if DEBUG is not None:
-                DEBUG.append((aligned.doc_id, lang, spans[k].text, b.alignment_type, best, p, ok, unc))
-            if ok:
-                top = max(top, p)
-                if p > 0.5 and unc >= MIN_UNCOVERED:
-                    flagged.append(spans[k])
-        out[lang] = (flagged, top)
-    return UnitResult(out["ru"][0], out["en"][0], out["ru"][1], out["en"][1])
+            lone = len(texts) == 1
+            gain = 0.0
+            if not lone:
+                gain = float(vec[" ".join(texts[:k] + texts[k + 1 :])] @ full[other]) - cos
+            unc = cov.uncovered_in(spans[lang][k], lang) if cov is not None else 0.5
+            nw = len(words(t))
+            f = (best, gain, float(lone), unc, math.log1p(nw), nw / n_side, float(lang == "en"))
+            rows.append(UnitRow(lang, spans[lang][k], f))
+    return rows
+
+
+def decide(rows_per_pair: Sequence[Sequence[UnitRow]], model: UnitModel) -> list[UnitResult]:
+    """The unmatched sentences of every pair under ``model``."""
+    out = []
+    for rows in rows_per_pair:
+        flagged: dict[str, list[Span]] = {"ru": [], "en": []}
+        top = {"ru": 0.0, "en": 0.0}
+        if rows:
+            p = model.prob(np.array([r.features for r in rows]))
+            for r, pk in zip(rows, p, strict=True):
+                top[r.lang] = max(top[r.lang], float(pk))
+                if pk > model.threshold:
+                    flagged[r.lang].append(r.span)
+        out.append(UnitResult(flagged["ru"], flagged["en"], top["ru"], top["en"]))
+    return out
 
 
 def merge_spans(text: str, *groups: Sequence[Span]) -> list[Span]:

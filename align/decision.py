@@ -1,0 +1,158 @@
+"""The last step of scoring: whole-sentence units, the calibrated score, and the label.
+
+1. Sentences without a counterpart (:mod:`align.units`) are joined to the clause spans.
+2. ``rank = w_r . f + b_r``: the model file's ``rank`` part, non-negative weights over the
+   scorer's features fitted with a ranking loss (pairs of a faithful and a perturbed
+   translation of one source) plus a pointwise loss; it orders beads by how much they diverge.
+   ``divergence_score = sigmoid(w_s . g + b_s)`` over ``g`` = ``rank`` and the decision
+   features (sentence units, flagged spans, uncovered word runs): the ``score`` part, fitted on
+   the beads of the real-document benchmark's dev documents run through the whole pipeline
+   (most of them untouched, i.e. natural translation), so the score is calibrated there: the
+   probability that the bead is divergent.
+3. The label agrees with the score: a bead is ``equivalent`` exactly when its score is at most
+   the model's ``threshold`` (0.5; spans are then dropped); above it, the label follows the
+   spans, and a divergent bead without any clause or sentence span gets the run of words with
+   the least word-level coverage on its stronger side (:func:`uncovered_run`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from align.coverage import Coverage
+from align.encoders import TextEncoder
+from align.model import Span
+
+if TYPE_CHECKING:
+    from align.divergence import DivergenceConfig, TextScore
+
+OMIT_SIDE = (
+    "omit_clause",
+    "omit_word_gain",
+    "omit_word_sum",
+    "len_short",
+    "anchor_omit",
+    "omit_cov",
+    "unit_omit",
+    "span_omit",
+    "run_ru",
+)
+ADD_SIDE = (
+    "add_clause",
+    "add_word_gain",
+    "add_word_sum",
+    "len_long",
+    "anchor_add",
+    "add_cov",
+    "unit_add",
+)
+
+
+def finish(
+    pairs: Sequence[tuple[str, str]],
+    results: list[TextScore],
+    encoder: TextEncoder,
+    cfg: DivergenceConfig,
+    layouts: Sequence[tuple[list[Span], list[Span]]] | None,
+) -> list[TextScore]:
+    """Units, calibrated score and label for every scored pair (in place; returns the list)."""
+    from align.divergence import label_for
+    from align.fitted_model import load_model, unit_model
+    from align.units import decide, merge_spans, sentence_layout, unit_features
+
+    both = [i for i, r in enumerate(results) if r.coverage is not None or r.features]
+    if cfg.use_units and both:
+        sub = [pairs[i] for i in both]
+        lays = (
+            [layouts[i] for i in both]
+            if layouts is not None
+            else [(sentence_layout(ru, "ru"), sentence_layout(en, "en")) for ru, en in sub]
+        )
+        rows = unit_features(sub, lays, encoder, [results[i].coverage for i in both])
+        for i, (ru, en), unit in zip(both, sub, decide(rows, unit_model()), strict=True):
+            res = results[i]
+            res.features["unit_omit"] = unit.omit_p
+            res.features["unit_add"] = unit.add_p
+            res.omitted = merge_spans(ru, res.omitted, unit.omitted)
+            res.added = merge_spans(en, res.added, unit.added)
+            res.label = label_for(res.omitted, res.added)
+    for i in both:
+        res, (ru, en) = results[i], pairs[i]
+        res.features["span_omit"] = float(bool(res.omitted))
+        res.features["span_add"] = float(bool(res.added))
+        for lang, text in (("ru", ru), ("en", en)):
+            run = uncovered_run(res.coverage, text, lang)
+            res.features[f"run_{lang}"] = run[1] if run is not None else 0.0
+    part = load_model().get("score") if cfg.calibrated else None
+    if part is None:
+        return results
+    rank = load_model()["rank"]
+    w, b = part["weights"], float(part["bias"])
+    thr = float(part["threshold"])
+    for i in both:
+        res = results[i]
+        res.features["rank"] = _linear(rank["weights"], float(rank["bias"]), res.features)
+        res.score = round(1.0 / (1.0 + math.exp(-_linear(w, b, res.features))), 6)
+        ru, en = pairs[i]
+        if res.score <= thr:
+            res.omitted, res.added = [], []
+        elif not res.omitted and not res.added:
+            rw = {**rank["weights"], **w}
+            om = sum(float(rw.get(k, 0.0)) * res.features.get(k, 0.0) for k in OMIT_SIDE)
+            ad = sum(float(rw.get(k, 0.0)) * res.features.get(k, 0.0) for k in ADD_SIDE)
+            lang = "ru" if om >= ad else "en"
+            run = uncovered_run(res.coverage, ru if lang == "ru" else en, lang)
+            if run is not None:
+                if lang == "ru":
+                    res.omitted = [run[0]]
+                else:
+                    res.added = [run[0]]
+            else:  # no word-level evidence: the whole stronger side
+                text = ru if lang == "ru" else en
+                whole = [Span(text, 0, len(text))]
+                res.omitted, res.added = (whole, []) if lang == "ru" else ([], whole)
+        res.label = label_for(res.omitted, res.added)
+    return results
+
+
+def _linear(weights: dict[str, float], bias: float, feats: dict[str, float]) -> float:
+    return bias + sum(float(v) * feats.get(k, 0.0) for k, v in weights.items())
+
+
+def uncovered_run(
+    cov: Coverage | None, text: str, lang: str, min_unc: float = 0.5
+) -> tuple[Span, float] | None:
+    """The run of consecutive words with no counterpart (uncovered share >= ``min_unc``) that
+    carries the most uncovered weight, and that weight; function words may sit inside a run,
+    not at its edges."""
+    if cov is None:
+        return None
+    ws, c, wt = (
+        (cov.ru_words, cov.ru_cov, cov.ru_weight)
+        if lang == "ru"
+        else (cov.en_words, cov.en_cov, cov.en_weight)
+    )
+    unc = wt * (1.0 - np.asarray(c))
+    best: tuple[float, int, int] | None = None
+    k = 0
+    while k < len(ws):
+        if 1.0 - c[k] < min_unc or wt[k] < 1.0:
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(ws) and 1.0 - c[j + 1] >= min_unc:
+            j += 1
+        while j > k and wt[j] < 1.0:  # no function word at the end
+            j -= 1
+        mass = float(unc[k : j + 1].sum())
+        if best is None or mass > best[0]:
+            best = (mass, k, j)
+        k = j + 1
+    if best is None:
+        return None
+    a, e = ws[best[1]].start, ws[best[2]].end
+    return Span(text[a:e], a, e), best[0]
