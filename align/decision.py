@@ -65,6 +65,17 @@ def finish(
     from align.units import decide, merge_spans, sentence_layout, unit_features
 
     both = [i for i, r in enumerate(results) if r.coverage is not None or r.features]
+    clause_part = load_model().get("clauses") if cfg.clause_model else None
+    if clause_part is not None:
+        for i in both:
+            res = results[i]
+            res.omitted, res.features["clause_omit"] = model_clauses(
+                res.clause_rows.get("ru", []), clause_part
+            )
+            res.added, res.features["clause_add"] = model_clauses(
+                res.clause_rows.get("en", []), clause_part
+            )
+            res.label = label_for(res.omitted, res.added)
     if cfg.use_units and both:
         sub = [pairs[i] for i in both]
         lays = (
@@ -117,6 +128,34 @@ def finish(
                 res.omitted, res.added = (whole, []) if lang == "ru" else ([], whole)
         res.label = label_for(res.omitted, res.added)
     return results
+
+
+CLAUSE_FEATURES = (
+    "best",  # highest cosine against the other side's clauses, runs of clauses and whole text
+    "gain",  # cosine gain of the pair when the clause is left out
+    "uncovered",  # weighted share of its words without a counterpart (align.coverage)
+    "anchors",  # 1: all its numbers / Latin tokens / names occur on the other side; 0: not; 0.5: none
+    "word_gain",  # summed positive word-deletion gains of its words
+    "log_words",
+    "share",  # its share of its side's words
+    "is_en",
+    "single",  # 1 when it is the only clause of its side
+    "cos",  # the pair's cosine
+)
+
+
+def model_clauses(
+    rows: Sequence[tuple[Span, tuple[float, ...]]], part: dict
+) -> tuple[list[Span], float]:
+    """The clauses whose P(no counterpart) under the model file's ``clauses`` part exceeds its
+    threshold, and the highest probability (0 without clauses)."""
+    if not rows:
+        return [], 0.0
+    w = np.array([float(part["weights"].get(k, 0.0)) for k in CLAUSE_FEATURES])
+    x = np.array([f for _, f in rows])
+    p = 1.0 / (1.0 + np.exp(-(x @ w + float(part["bias"]))))
+    flagged = [c for (c, _), pk in zip(rows, p, strict=True) if pk > float(part["threshold"])]
+    return flagged, float(p.max())
 
 
 def _linear(weights: dict[str, float], bias: float, feats: dict[str, float]) -> float:

@@ -121,6 +121,7 @@ class DivergenceConfig:
     fast_clauses: bool = False
     use_units: bool = True  # whole sentences without a counterpart inside m-n beads (align.units)
     calibrated: bool = True  # the calibrated score and the score-consistent label (align.decision)
+    clause_model: bool = True  # clauses decided by the fitted clause model (align.decision)
     weights: tuple[float, ...] = FITTED_WEIGHTS
     bias: float = FITTED_BIAS
     len_mean: float = LOG_LEN_RATIO_MEAN
@@ -137,6 +138,8 @@ class TextScore:
     added: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
     coverage: Coverage | None = field(default=None, repr=False, compare=False)
+    # per side: (clause span, clause features) for the clause model (align.decision)
+    clause_rows: dict[str, list] = field(default_factory=dict, repr=False, compare=False)
 
 
 def label_for(omitted: Sequence[Span], added: Sequence[Span]) -> DivergenceLabel:
@@ -365,6 +368,7 @@ def _unmatched(
     cfg: DivergenceConfig,
     word_gains: NDArray | None = None,
     cov: Coverage | None = None,
+    rows: list | None = None,
 ) -> tuple[list[Span], float]:
     """Clauses of ``src`` with no counterpart in ``tgt`` and the strongest clause evidence."""
     tgt_vecs = emb([*tgt.windows, tgt.text])
@@ -386,15 +390,36 @@ def _unmatched(
     if word_gains is not None and len(word_gains):
         flagged |= _clause_word_gains(src, word_gains) > cfg.clause_word_gain
     by_cov = np.zeros(n, dtype=bool)
+    unc = np.full(n, 0.5)
+    if cov is not None:
+        unc = np.array([cov.uncovered_in(c, src.lang) for c in src.clauses])
     if cov is not None and math.isfinite(cfg.clause_uncovered):
         # most of the clause's words have no counterpart, and leaving it out does not hurt
-        unc = np.array([cov.uncovered_in(c, src.lang) for c in src.clauses])
         by_cov = (unc >= cfg.clause_uncovered) & (gain > cfg.clause_uncovered_gain)
         flagged |= by_cov
     out: list[Span] = []
+    tgt_exact, _ = anchors(tgt.text, tgt.lang)
+    tgt_words = [w.text for w in words(tgt.text)]
+    if rows is not None:  # the clause model's features (align.decision)
+        wg = _clause_word_gains(src, word_gains) if word_gains is not None else np.zeros(n)
+        n_side = max(1, len(words(src.text)))
+        for i, c in enumerate(src.clauses):
+            found = _anchors_found(c.text, src.lang, tgt.text, tgt_exact, tgt_words, cfg)
+            nw = len(words(c.text))
+            feats = (
+                float(best[i]),
+                float(gain[i]),
+                float(unc[i]),
+                0.5 if found is None else float(found),
+                float(wg[i]) if len(wg) == n else 0.0,
+                math.log1p(nw),
+                nw / n_side,
+                float(src.lang == "en"),
+                float(n == 1),
+                cos,
+            )
+            rows.append((c, feats))
     if flagged.any():
-        tgt_exact, _ = anchors(tgt.text, tgt.lang)
-        tgt_words = [w.text for w in words(tgt.text)]
         for i in np.flatnonzero(flagged):
             c = src.clauses[int(i)]
             # the word alignment already pairs anchors one-to-one: a name that occurs once in
@@ -509,13 +534,16 @@ def score_texts(
         cov = None
         if cfg.use_coverage:
             cov = coverage(ru, en, wvecs, cfg.cov_center, cfg.cov_width, cfg.cov_function_weight)
-        omitted, ev_om = _unmatched(r, e, emb, cos, cfg, gains[0], cov)
-        added, ev_ad = _unmatched(e, r, emb, cos, cfg, gains[1], cov)
+        crows: dict[str, list] = {"ru": [], "en": []}
+        omitted, ev_om = _unmatched(r, e, emb, cos, cfg, gains[0], cov, crows["ru"])
+        added, ev_ad = _unmatched(e, r, emb, cos, cfg, gains[1], cov, crows["en"])
         feats = features_of(ru, en, cos, ev_om, ev_ad, gains, cfg, cov)
         z = cfg.bias + sum(w * feats[n] for w, n in zip(cfg.weights, FEATURES, strict=True))
         score = round(_sigmoid(z), 6)
         out.append(
-            TextScore(round(cos, 4), score, label_for(omitted, added), omitted, added, feats, cov)
+            TextScore(
+                round(cos, 4), score, label_for(omitted, added), omitted, added, feats, cov, crows
+            )
         )
     from align.decision import finish
 

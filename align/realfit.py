@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from align.decision import CLAUSE_FEATURES, model_clauses
 from align.divergence import FEATURES, DivergenceConfig, TextScore, bead_texts, score_texts
 from align.encoders import TextEncoder
 from align.fitted_model import fit_logistic, write_model
@@ -37,12 +38,14 @@ SCORE_FEATURES = (
     "rank",  # the ranking model's value (rank part of the model file)
     "unit_omit",  # P(no counterpart) of the least-matched Russian sentence (align.units)
     "unit_add",
+    "clause_omit",  # P(no counterpart) of the least-matched Russian clause (clause model)
+    "clause_add",
     "span_omit",  # 1 when a clause or sentence is flagged omitted
     "span_add",
     "run_ru",  # uncovered weight of the strongest run of uncovered Russian words
     "run_en",
 )
-RAW = DivergenceConfig(calibrated=False)
+RAW = DivergenceConfig(calibrated=False, clause_model=False)
 
 
 def _gold_iv(gold: Sequence[Gold]) -> dict[tuple[str, str], list[list[tuple[int, int, int]]]]:
@@ -81,6 +84,23 @@ def unit_data(
                 x.append(r.features)
                 y.append(float(inside * 2 >= _size(iv)))
     return rows_all, np.array(x), np.array(y)
+
+
+def clause_data(
+    aligned: Sequence[AlignedPair], scores: Sequence[Sequence[TextScore]], gold: Sequence[Gold]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Clause features and labels (1 when at least half of the clause is perturbed text)."""
+    giv = _gold_iv(gold)
+    x, y = [], []
+    for ap, res in zip(aligned, scores, strict=True):
+        for b, r in zip(ap.beads, res, strict=True):
+            for lang, rows in r.clause_rows.items():
+                for span, f in rows:
+                    iv = bead_spans(ap, b, lang, [span])[0]  # type: ignore[arg-type]
+                    inside = sum(_overlap(iv, gi) for gi in giv.get((ap.doc_id, lang), []))
+                    x.append(f)
+                    y.append(float(inside * 2 >= _size(iv)))
+    return np.array(x), np.array(y)
 
 
 def bead_labels(aligned: Sequence[AlignedPair], gold: Sequence[Gold]) -> NDArray[np.float64]:
@@ -124,29 +144,37 @@ def with_units(
     return out
 
 
+def _part(names: Sequence[str], wb: tuple[NDArray, float]) -> dict:
+    w, b = wb
+    weights = {k: round(float(v), 4) for k, v in zip(names, w, strict=True)}
+    return {"weights": weights, "bias": round(float(b), 4)}
+
+
 def save(
     unit: UnitModel,
     rank: tuple[NDArray, float],
     score: tuple[NDArray, float],
     info: dict[str, str],
+    clauses: dict,
+    threshold: float = 0.5,
 ) -> Path:
-    """Write the three parts to the model file (feature name -> weight, bias, threshold)."""
+    """Write the parts to the model file (feature name -> weight, bias, threshold)."""
     from align.fitted_model import MODEL_PATH
 
-    def part(names: Sequence[str], wb: tuple[NDArray, float]) -> dict:
-        w, b = wb
-        weights = {k: round(float(v), 4) for k, v in zip(names, w, strict=True)}
-        return {"weights": weights, "bias": round(float(b), 4)}
-
     model = {
+        "clauses": {**clauses, "threshold": 0.5, "fitted_on": info["clauses"]},
         "units": {
             "weights": unit.weights,
             "bias": unit.bias,
             "threshold": unit.threshold,
             "fitted_on": info["units"],
         },
-        "rank": {**part(RANK_FEATURES, rank), "fitted_on": info["rank"]},
-        "score": {**part(SCORE_FEATURES, score), "threshold": 0.5, "fitted_on": info["score"]},
+        "rank": {**_part(RANK_FEATURES, rank), "fitted_on": info["rank"]},
+        "score": {
+            **_part(SCORE_FEATURES, score),
+            "threshold": round(threshold, 4),
+            "fitted_on": info["score"],
+        },
     }
     write_model(model)
     return MODEL_PATH
@@ -166,7 +194,7 @@ def _ranking_data(encoder: TextEncoder, data: Path, n_pairs: int, n_word_pairs: 
         + [(p.ru, p.pert) for p in wp]
         + [(b.ru, b.en) for b in bench]
     )
-    x = feature_matrix(score_texts(texts, encoder, RAW), RANK_FEATURES)
+    x = feature_matrix(score_texts(texts, encoder, replace(RAW, clause_model=True)), RANK_FEATURES)
     n, m = len(items), len(wp)
     xm, xp = x[:n], x[n : 2 * n]
     xw0, xw1 = x[2 * n : 2 * n + m], x[2 * n + m : 2 * n + 2 * m]
@@ -198,6 +226,21 @@ def fit_calibrated(
     _, aligned = run_realdoc(encoder, "dev", data, RAW, limit=limit, cache=cache)
     gold = load_gold(bench_folder("dev", limit, cache))
     scores = raw_scores(aligned, encoder)
+    xc, yc = clause_data(aligned, scores, gold)
+    wc, bc = fit_logistic(xc, yc, l2=1e-3)
+    clause_part = _part(CLAUSE_FEATURES, (wc, bc))
+    pc = 1 / (1 + np.exp(-(xc @ wc + bc))) > 0.5
+    print(
+        f"clauses: {len(yc)} clauses, {int(yc.sum())} perturbed; dev recall "
+        f"{(pc & (yc == 1)).sum() / max(1, yc.sum()):.3f}, precision "
+        f"{(pc & (yc == 1)).sum() / max(1, pc.sum()):.3f}"
+    )
+    for res in scores:  # the clause model's decisions replace the thresholded clauses
+        for r in res:
+            if r.clause_rows:
+                part = {**clause_part, "threshold": 0.5}
+                r.omitted, r.features["clause_omit"] = model_clauses(r.clause_rows["ru"], part)
+                r.added, r.features["clause_add"] = model_clauses(r.clause_rows["en"], part)
     rows, xu, yu = unit_data(aligned, scores, gold, encoder)
     unit = fit_units(xu, yu)
     pu = unit.prob(xu) > unit.threshold
@@ -207,7 +250,9 @@ def fit_calibrated(
         f"{(pu & (yu == 1)).sum() / max(1, pu.sum()):.3f}"
     )
     zeros = (np.zeros(len(RANK_FEATURES)), 0.0), (np.zeros(len(SCORE_FEATURES)), 0.0)
-    save(unit, *zeros, _info(limit))  # the unit model is needed for the ranking data's features
+    save(
+        unit, *zeros, _info(limit), clause_part
+    )  # the unit model is needed for the ranking data's features
     res = with_units(scores, rows, unit)
     yb = bead_labels(aligned, gold)
     keep = np.array([bool(r.features) for r in res])
@@ -228,24 +273,39 @@ def fit_calibrated(
         print(f"  dev ranking {g}: {v:.3f}")
     for r in res:
         r.features["rank"] = float(
-            b + sum(wk * r.features.get(k, 0.0) for k, wk in zip(RANK_FEATURES, w))
+            b + sum(wk * r.features.get(k, 0.0) for k, wk in zip(RANK_FEATURES, w, strict=True))
         )
     xs = feature_matrix(res, SCORE_FEATURES)
     ws, bs = fit_logistic(xs, yb, l2=1e-3, nonneg=np.ones(len(SCORE_FEATURES), dtype=bool))
     p = 1 / (1 + np.exp(-(xs @ ws + bs)))
+    thr = decision_threshold(p, yb)
+    print(f"threshold {thr:.3f}: untouched beads above it {(p[yb == 0] > thr).mean():.1%}")
     print(
         f"score on {len(yb)} dev beads ({yb.mean():.1%} perturbed): AUC "
         f"{auc(p[yb == 0], p[yb == 1]):.3f}, rank alone {auc(xs[yb == 0, 0], xs[yb == 1, 0]):.3f}; "
         f"mean score {p.mean():.3f}; above 0.5: untouched {(p[yb == 0] > 0.5).mean():.1%}, "
         f"perturbed {(p[yb == 1] > 0.5).mean():.1%}"
     )
-    return save(unit, (w, b), (ws, bs), _info(limit))
+    return save(unit, (w, b), (ws, bs), _info(limit), clause_part, thr)
+
+
+MAX_FALSE_ALARM = 0.015  # share of untouched dev beads the threshold may flag
+
+
+def decision_threshold(p: NDArray[np.float64], y: NDArray[np.float64]) -> float:
+    """The label threshold: the lowest score (never below 0.3, never above 0.5) at which at most
+    ``MAX_FALSE_ALARM`` of the untouched dev beads score higher — recall bought with at most
+    that many false alarms on natural translation."""
+    neg = np.sort(p[y == 0])
+    q = float(neg[int(np.ceil(len(neg) * (1 - MAX_FALSE_ALARM))) - 1]) if len(neg) else 0.5
+    return float(min(0.5, max(0.3, q)))
 
 
 def _info(limit: int | None) -> dict[str, str]:
     docs = "all dev documents" if limit is None else f"the first {limit} dev documents per source"
     bench = f"real-document benchmark (align.realdoc), {docs}, run through the whole pipeline"
     return {
+        "clauses": f"clauses of the beads of the {bench}",
         "units": f"sentences of the beads of the {bench}",
         "rank": (
             "non-negative weights: ranking loss on DEMETR-ru dev, NTREX dev word pairs and "
