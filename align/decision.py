@@ -91,6 +91,18 @@ def finish(
             res.omitted = merge_spans(ru, res.omitted, unit.omitted)
             res.added = merge_spans(en, res.added, unit.added)
             res.label = label_for(res.omitted, res.added)
+    word_part = load_model().get("words") if cfg.word_model else None
+    if word_part is not None:
+        for i in both:
+            res, (ru, en) = results[i], pairs[i]
+            om, res.features["word_omit"] = model_clauses(
+                word_runs(res, ru, "ru"), word_part, WORD_FEATURES
+            )
+            ad, res.features["word_add"] = model_clauses(
+                word_runs(res, en, "en"), word_part, WORD_FEATURES
+            )
+            res.omitted = merge_spans(ru, res.omitted, om)
+            res.added = merge_spans(en, res.added, ad)
     for i in both:
         res, (ru, en) = results[i], pairs[i]
         res.features["span_omit"] = float(bool(res.omitted))
@@ -145,17 +157,86 @@ CLAUSE_FEATURES = (
 
 
 def model_clauses(
-    rows: Sequence[tuple[Span, tuple[float, ...]]], part: dict
+    rows: Sequence[tuple[Span, tuple[float, ...]]],
+    part: dict,
+    names: Sequence[str] = CLAUSE_FEATURES,
 ) -> tuple[list[Span], float]:
-    """The clauses whose P(no counterpart) under the model file's ``clauses`` part exceeds its
-    threshold, and the highest probability (0 without clauses)."""
+    """The spans whose P(no counterpart) under a part of the model file (``clauses`` or
+    ``words``) exceeds its threshold, and the highest probability (0 without candidates)."""
     if not rows:
         return [], 0.0
-    w = np.array([float(part["weights"].get(k, 0.0)) for k in CLAUSE_FEATURES])
+    w = np.array([float(part["weights"].get(k, 0.0)) for k in names])
     x = np.array([f for _, f in rows])
     p = 1.0 / (1.0 + np.exp(-(x @ w + float(part["bias"]))))
     flagged = [c for (c, _), pk in zip(rows, p, strict=True) if pk > float(part["threshold"])]
     return flagged, float(p.max())
+
+
+WORD_FEATURES = (
+    "mass",  # summed uncovered weight of the run's words (align.coverage)
+    "mean_uncovered",  # its mean uncovered share
+    "log_words",  # log(1 + words in the run)
+    "gain",  # summed positive word-deletion gains of its words
+    "max_gain",
+    "capital",  # 1 when a word of the run is capitalised (not sentence-initial): a name
+    "digit",  # 1 when a word of the run has a digit
+    "side_mass",  # the side's whole uncovered mass (omit_cov / add_cov)
+    "cos",  # the pair's cosine
+    "is_en",
+)
+
+
+def word_runs(
+    res: TextScore, text: str, lang: str, min_unc: float = 0.5
+) -> list[tuple[Span, tuple[float, ...]]]:
+    """Candidate word/phrase spans of one side: maximal runs of words without a counterpart
+    (uncovered share >= ``min_unc``; function words inside a run, not at its edges), with the
+    word model's features."""
+    from align.clauses import words
+
+    cov = res.coverage
+    if cov is None:
+        return []
+    ws, c, wt = (
+        (cov.ru_words, cov.ru_cov, cov.ru_weight)
+        if lang == "ru"
+        else (cov.en_words, cov.en_cov, cov.en_weight)
+    )
+    gains = res.word_gains.get(lang, np.zeros(0))
+    gain_at = {}
+    if len(gains):
+        gain_at = {w.start: float(g) for w, g in zip(words(text), gains, strict=False)}
+    unc = 1.0 - np.asarray(c)
+    side_mass = res.features.get("omit_cov" if lang == "ru" else "add_cov", 0.0)
+    out = []
+    k = 0
+    while k < len(ws):
+        if unc[k] < min_unc or wt[k] < 1.0:
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(ws) and unc[j + 1] >= min_unc:
+            j += 1
+        while j > k and wt[j] < 1.0:
+            j -= 1
+        run = ws[k : j + 1]
+        g = [max(0.0, gain_at.get(w.start, 0.0)) for w in run]
+        a, e = run[0].start, run[-1].end
+        feats = (
+            float((wt[k : j + 1] * unc[k : j + 1]).sum()),
+            float(unc[k : j + 1].mean()),
+            math.log1p(len(run)),
+            float(sum(g)),
+            float(max(g)),
+            float(any(w.text[:1].isupper() and w.start > 0 for w in run)),
+            float(any(ch.isdigit() for w in run for ch in w.text)),
+            side_mass,
+            res.similarity,
+            float(lang == "en"),
+        )
+        out.append((Span(text[a:e], a, e), feats))
+        k = j + 1
+    return out
 
 
 def _linear(weights: dict[str, float], bias: float, feats: dict[str, float]) -> float:

@@ -18,6 +18,10 @@ def cmd_eval_divergence(args: argparse.Namespace) -> int:
     data = args.data or shared_data()
     if not data.is_dir():
         raise InputError(data, "shared data folder not found (set ALIGN_SHARED_DATA or --data)")
+    if args.bench == "realdoc":
+        from align.realdoc import cmd_realdoc
+
+        return cmd_realdoc(args, data)
     encoder = get_encoder(args.encoder)
     base = DivergenceConfig(fast_clauses=args.fast_clauses)
     configs = ablation_configs(base) if args.ablations else {"full": base}
@@ -50,6 +54,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval-divergence", help=help_, description=help_)
     p.set_defaults(func=cmd_eval_divergence)
     p.add_argument("--split", choices=("dev", "test"), default="dev")
+    p.add_argument(
+        "--bench",
+        choices=("standard", "realdoc"),
+        default="standard",
+        help="standard: DEMETR-ru + NTREX clause benchmark; realdoc: whole WMT/NTREX documents "
+        "with deleted/inserted sentences, clauses and words, run through the whole pipeline",
+    )
+    p.add_argument(
+        "--limit", type=int, default=None, help="realdoc: the first N documents per source"
+    )
+    p.add_argument("--jobs", type=int, default=None, help="realdoc: worker processes")
     p.add_argument(
         "--fast-clauses",
         action="store_true",

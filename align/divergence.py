@@ -122,6 +122,7 @@ class DivergenceConfig:
     use_units: bool = True  # whole sentences without a counterpart inside m-n beads (align.units)
     calibrated: bool = True  # the calibrated score and the score-consistent label (align.decision)
     clause_model: bool = True  # clauses decided by the fitted clause model (align.decision)
+    word_model: bool = True  # word/phrase spans from the fitted word model (align.decision)
     weights: tuple[float, ...] = FITTED_WEIGHTS
     bias: float = FITTED_BIAS
     len_mean: float = LOG_LEN_RATIO_MEAN
@@ -140,6 +141,8 @@ class TextScore:
     coverage: Coverage | None = field(default=None, repr=False, compare=False)
     # per side: (clause span, clause features) for the clause model (align.decision)
     clause_rows: dict[str, list] = field(default_factory=dict, repr=False, compare=False)
+    # per side: each word's deletion gain (words in align.clauses.words order; may be empty)
+    word_gains: dict[str, NDArray] = field(default_factory=dict, repr=False, compare=False)
 
 
 def label_for(omitted: Sequence[Span], added: Sequence[Span]) -> DivergenceLabel:
@@ -542,7 +545,15 @@ def score_texts(
         score = round(_sigmoid(z), 6)
         out.append(
             TextScore(
-                round(cos, 4), score, label_for(omitted, added), omitted, added, feats, cov, crows
+                round(cos, 4),
+                score,
+                label_for(omitted, added),
+                omitted,
+                added,
+                feats,
+                cov,
+                crows,
+                {"ru": gains[0], "en": gains[1]},
             )
         )
     from align.decision import finish

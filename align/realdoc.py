@@ -807,3 +807,24 @@ def run_realdoc(
         build_realdoc(encoder, data, split, folder, limit)
     res = run_corpus(folder, None, encoder=encoder, div_cfg=cfg, progress=progress, jobs=jobs)
     return evaluate_aligned(res.aligned, load_gold(folder)), res.aligned
+
+
+def cmd_realdoc(args, data: Path) -> int:
+    """``align eval-divergence --bench realdoc``: build (once, cached) and evaluate."""
+    from align.divergence import DivergenceConfig
+    from align.encoders import get_encoder
+
+    encoder = get_encoder(args.encoder)
+    cfg = DivergenceConfig()
+    res, _ = run_realdoc(encoder, args.split, data, cfg, limit=args.limit, jobs=args.jobs)
+    docs = "all documents" if args.limit is None else f"first {args.limit} documents per source"
+    print(
+        f"real-document divergence benchmark, {args.split} split ({docs}), "
+        f"encoder {encoder.model_name}, whole pipeline"
+    )
+    print(format_realdoc({"this scorer": res}))
+    if args.json:
+        tmp = args.json.with_suffix(args.json.suffix + ".tmp")
+        tmp.write_text(json.dumps(res, indent=2), encoding="utf-8")
+        tmp.replace(args.json)
+    return 0

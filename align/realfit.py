@@ -18,6 +18,7 @@ Everything is written to the model file (:mod:`align.fitted_model`) with what it
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from align.decision import CLAUSE_FEATURES, model_clauses
+from align.decision import CLAUSE_FEATURES, WORD_FEATURES, model_clauses, word_runs
 from align.divergence import FEATURES, DivergenceConfig, TextScore, bead_texts, score_texts
 from align.encoders import TextEncoder
 from align.fitted_model import fit_logistic, write_model
@@ -40,12 +41,14 @@ SCORE_FEATURES = (
     "unit_add",
     "clause_omit",  # P(no counterpart) of the least-matched Russian clause (clause model)
     "clause_add",
+    "word_omit",  # P(no counterpart) of the strongest run of uncovered Russian words
+    "word_add",
     "span_omit",  # 1 when a clause or sentence is flagged omitted
     "span_add",
     "run_ru",  # uncovered weight of the strongest run of uncovered Russian words
     "run_en",
 )
-RAW = DivergenceConfig(calibrated=False, clause_model=False)
+RAW = DivergenceConfig(calibrated=False, clause_model=False, word_model=False)
 
 
 def _gold_iv(gold: Sequence[Gold]) -> dict[tuple[str, str], list[list[tuple[int, int, int]]]]:
@@ -96,6 +99,23 @@ def clause_data(
         for b, r in zip(ap.beads, res, strict=True):
             for lang, rows in r.clause_rows.items():
                 for span, f in rows:
+                    iv = bead_spans(ap, b, lang, [span])[0]  # type: ignore[arg-type]
+                    inside = sum(_overlap(iv, gi) for gi in giv.get((ap.doc_id, lang), []))
+                    x.append(f)
+                    y.append(float(inside * 2 >= _size(iv)))
+    return np.array(x), np.array(y)
+
+
+def word_data(
+    aligned: Sequence[AlignedPair], scores: Sequence[Sequence[TextScore]], gold: Sequence[Gold]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Word-run features and labels (1 when at least half of the run is perturbed text)."""
+    giv = _gold_iv(gold)
+    x, y = [], []
+    for ap, res in zip(aligned, scores, strict=True):
+        for b, (ru, en), r in zip(ap.beads, bead_texts(ap), res, strict=True):
+            for lang, text in (("ru", ru), ("en", en)):
+                for span, f in word_runs(r, text, lang):
                     iv = bead_spans(ap, b, lang, [span])[0]  # type: ignore[arg-type]
                     inside = sum(_overlap(iv, gi) for gi in giv.get((ap.doc_id, lang), []))
                     x.append(f)
@@ -157,12 +177,14 @@ def save(
     info: dict[str, str],
     clauses: dict,
     threshold: float = 0.5,
+    words: dict | None = None,
 ) -> Path:
     """Write the parts to the model file (feature name -> weight, bias, threshold)."""
     from align.fitted_model import MODEL_PATH
 
     model = {
         "clauses": {**clauses, "threshold": 0.5, "fitted_on": info["clauses"]},
+        "words": {**(words or {}), "fitted_on": info["words"]},
         "units": {
             "weights": unit.weights,
             "bias": unit.bias,
@@ -194,7 +216,9 @@ def _ranking_data(encoder: TextEncoder, data: Path, n_pairs: int, n_word_pairs: 
         + [(p.ru, p.pert) for p in wp]
         + [(b.ru, b.en) for b in bench]
     )
-    x = feature_matrix(score_texts(texts, encoder, replace(RAW, clause_model=True)), RANK_FEATURES)
+    x = feature_matrix(
+        score_texts(texts, encoder, replace(RAW, clause_model=True, word_model=True)), RANK_FEATURES
+    )
     n, m = len(items), len(wp)
     xm, xp = x[:n], x[n : 2 * n]
     xw0, xw1 = x[2 * n : 2 * n + m], x[2 * n + m : 2 * n + 2 * m]
@@ -217,15 +241,24 @@ def fit_calibrated(
     n_word_pairs: int = 300,
     cache: Path | None = None,
     pair_weights: Sequence[float] = (0.0, 1.0, 4.0, 16.0),
+    stash: Path | None = None,
 ) -> Path:
     """Fit units, score weights and calibration on dev data; write the model file."""
     from align.divbench import auc
     from align.divfit import fit_weights, group_accuracies
     from align.realdoc import bench_folder, load_gold, run_realdoc
 
-    _, aligned = run_realdoc(encoder, "dev", data, RAW, limit=limit, cache=cache)
+    stash_file = stash / f"realfit-dev-{limit}.pkl" if stash is not None else None
+    if stash_file is not None and stash_file.is_file():  # the slow part, kept while iterating
+        with stash_file.open("rb") as f:
+            aligned, scores = pickle.load(f)
+    else:
+        _, aligned = run_realdoc(encoder, "dev", data, RAW, limit=limit, cache=cache)
+        scores = raw_scores(aligned, encoder)
+        if stash_file is not None:
+            with stash_file.open("wb") as f:
+                pickle.dump((aligned, scores), f)
     gold = load_gold(bench_folder("dev", limit, cache))
-    scores = raw_scores(aligned, encoder)
     xc, yc = clause_data(aligned, scores, gold)
     wc, bc = fit_logistic(xc, yc, l2=1e-3)
     clause_part = _part(CLAUSE_FEATURES, (wc, bc))
@@ -249,10 +282,28 @@ def fit_calibrated(
         f"{(pu & (yu == 1)).sum() / max(1, yu.sum()):.3f}, precision "
         f"{(pu & (yu == 1)).sum() / max(1, pu.sum()):.3f}"
     )
+    xw, yw = word_data(aligned, scores, gold)
+    ww, bw = fit_logistic(xw, yw, l2=1e-3)
+    word_part = {**_part(WORD_FEATURES, (ww, bw)), "threshold": 0.5}
+    pw_ = 1 / (1 + np.exp(-(xw @ ww + bw))) > 0.5
+    print(
+        f"word runs: {len(yw)} candidates, {int(yw.sum())} perturbed; dev recall "
+        f"{(pw_ & (yw == 1)).sum() / max(1, yw.sum()):.3f}, precision "
+        f"{(pw_ & (yw == 1)).sum() / max(1, pw_.sum()):.3f}"
+    )
+    for ap, res_doc in zip(aligned, scores, strict=True):
+        for (ru, en), r in zip(bead_texts(ap), res_doc, strict=True):
+            if r.coverage is None:
+                continue
+            om, r.features["word_omit"] = model_clauses(
+                word_runs(r, ru, "ru"), word_part, WORD_FEATURES
+            )
+            ad, r.features["word_add"] = model_clauses(
+                word_runs(r, en, "en"), word_part, WORD_FEATURES
+            )
+            r.omitted, r.added = r.omitted + om, r.added + ad
     zeros = (np.zeros(len(RANK_FEATURES)), 0.0), (np.zeros(len(SCORE_FEATURES)), 0.0)
-    save(
-        unit, *zeros, _info(limit), clause_part
-    )  # the unit model is needed for the ranking data's features
+    save(unit, *zeros, _info(limit), clause_part, words=word_part)  # needed by the next step
     res = with_units(scores, rows, unit)
     yb = bead_labels(aligned, gold)
     keep = np.array([bool(r.features) for r in res])
@@ -286,7 +337,7 @@ def fit_calibrated(
         f"mean score {p.mean():.3f}; above 0.5: untouched {(p[yb == 0] > 0.5).mean():.1%}, "
         f"perturbed {(p[yb == 1] > 0.5).mean():.1%}"
     )
-    return save(unit, (w, b), (ws, bs), _info(limit), clause_part, thr)
+    return save(unit, (w, b), (ws, bs), _info(limit), clause_part, thr, word_part)
 
 
 MAX_FALSE_ALARM = 0.015  # share of untouched dev beads the threshold may flag
@@ -306,6 +357,7 @@ def _info(limit: int | None) -> dict[str, str]:
     bench = f"real-document benchmark (align.realdoc), {docs}, run through the whole pipeline"
     return {
         "clauses": f"clauses of the beads of the {bench}",
+        "words": f"runs of uncovered words in the beads of the {bench}",
         "units": f"sentences of the beads of the {bench}",
         "rank": (
             "non-negative weights: ranking loss on DEMETR-ru dev, NTREX dev word pairs and "
