@@ -1,8 +1,8 @@
 """align — Russian–English parallel-corpus alignment with translation-divergence scoring.
 
 Pipeline stages, one module each, passing the data model of :mod:`align.model`:
-:mod:`align.ingest` → :mod:`align.segment` → :mod:`align.alignment` → :mod:`align.divergence`
-→ :mod:`align.export`; :mod:`align.pipeline` runs them all.
+:mod:`align.ingest` → :mod:`align.segment` → :mod:`align.alignment` → :mod:`align.divergence.scorer`
+→ :mod:`align.export.write`; :mod:`align.pipeline` runs them all.
 """
 
 from __future__ import annotations

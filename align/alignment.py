@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from align._bertalign import import_bertalign
 from align.encoders import TextEncoder
+from align.io import RawBead
 from align.model import AlignedPair, Bead, Lang, SegmentedPair, Sentence
-
-RawBead = tuple[list[int], list[int]]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ def bertalign_beads(
         return [([i], []) for i in range(len(src))] + [([], [j]) for j in range(len(tgt))]
     if len(src) == 1 and len(tgt) == 1:
         return [([0], [0])]
+    import_bertalign()  # bertalign without torch (see align/_bertalign.py)
     from bertalign import Bertalign, Encoder
 
     model: Encoder = encoder

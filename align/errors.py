@@ -16,3 +16,7 @@ class InputError(AlignError):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+
+class EncoderLoadError(AlignError):
+    """The requested encoder could not be loaded (e.g. a hub model while offline)."""

@@ -3,12 +3,14 @@
 Corpus format (see README): a folder holding one sub-folder per document pair::
 
     CORPUS/
-      corpus.toml            optional: name, description, license (license_name, license_link
-                             when it is "other"), citation
+      corpus.toml            optional: name, description, direction ("ru-en": Russian original,
+                             "en-ru": English original), license (license_name, license_link
+                             when it is "other"), source_datasets, citation
       <doc_id>/
         ru.txt               the Russian text
         en.txt               the English text
-        meta.toml            optional: [ru] and [en] tables with source, url, date, title
+        meta.toml            optional: direction (overrides the corpus's), and [ru] and [en]
+                             tables with source, url, date, title
 
 A folder that itself holds ``ru.txt`` and ``en.txt`` is a one-pair corpus.
 Text files are UTF-8 (a cp1251-encoded Russian file is detected and decoded). Paragraphs
@@ -24,8 +26,9 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from align._bertalign import import_bertalign
 from align.errors import InputError
-from align.model import LANGS, DocMeta, DocPair, Document, Lang
+from align.model import DIRECTIONS, LANGS, Direction, DocMeta, DocPair, Document, Lang
 
 LANG_NAMES: dict[Lang, str] = {"ru": "Russian", "en": "English"}
 META_FIELDS = ("source", "date", "url", "title")
@@ -117,6 +120,7 @@ def check_language(text: str, lang: Lang, path: Path) -> None:
         raise InputError(
             path, f"expected {LANG_NAMES[lang]} text but it is mostly in {other} script"
         )
+    import_bertalign()  # bertalign without torch (see align/_bertalign.py)
     from bertalign.utils import ISO_LANGUAGE_NAMES, LanguageDetectionError, detect_lang
 
     try:
@@ -160,9 +164,24 @@ def _read_toml(path: Path) -> dict:
         raise InputError(path, f"invalid TOML: {err}") from None
 
 
-def read_pair(folder: Path, doc_id: str | None = None) -> DocPair:
-    """Read the document pair stored in ``folder`` (``ru.txt``, ``en.txt``, ``meta.toml``)."""
+def _direction(value: object, where: Path) -> Direction:
+    """A declared translation direction, checked."""
+    text = str(value).strip().lower()
+    for d in DIRECTIONS:
+        if text == d:
+            return d
+    raise InputError(
+        where, f"direction must be one of {', '.join(map(repr, DIRECTIONS))}; got {value!r}"
+    )
+
+
+def read_pair(folder: Path, doc_id: str | None = None, direction: Direction = "unknown") -> DocPair:
+    """Read the document pair stored in ``folder`` (``ru.txt``, ``en.txt``, ``meta.toml``).
+
+    ``direction``: the corpus's translation direction; a ``direction`` in ``meta.toml`` wins."""
     meta = _read_toml(folder / "meta.toml")
+    if "direction" in meta:
+        direction = _direction(meta["direction"], folder / "meta.toml")
     present = {lang: (folder / f"{lang}.txt").is_file() for lang in LANGS}
     for lang in LANGS:
         if not present[lang]:
@@ -172,7 +191,7 @@ def read_pair(folder: Path, doc_id: str | None = None) -> DocPair:
             )
             raise InputError(folder, f"document pair {what} (one side missing)")
     docs = {lang: read_document(folder / f"{lang}.txt", lang, meta.get(lang)) for lang in LANGS}
-    return DocPair(doc_id=doc_id or folder.name, ru=docs["ru"], en=docs["en"])
+    return DocPair(doc_id=doc_id or folder.name, ru=docs["ru"], en=docs["en"], direction=direction)
 
 
 def read_corpus(path: str | Path) -> Corpus:
@@ -182,15 +201,19 @@ def read_corpus(path: str | Path) -> Corpus:
         raise InputError(root, "corpus folder does not exist")
     if not root.is_dir():
         raise InputError(root, "not a folder (a corpus is a folder of document pairs)")
-    info = {k: str(v) for k, v in _read_toml(root / "corpus.toml").items()}
+    raw = _read_toml(root / "corpus.toml")
+    info = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v) for k, v in raw.items()}
     name = info.get("name", root.resolve().name)
+    direction = (
+        _direction(info["direction"], root / "corpus.toml") if "direction" in info else "unknown"
+    )
     if any((root / f"{lang}.txt").exists() for lang in LANGS):
-        pairs = [read_pair(root, doc_id=root.resolve().name)]
+        pairs = [read_pair(root, doc_id=root.resolve().name, direction=direction)]
     else:
         folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
         if not folders:
             raise InputError(
                 root, "no document pairs found (expected sub-folders with ru.txt/en.txt)"
             )
-        pairs = [read_pair(f) for f in folders]
+        pairs = [read_pair(f, direction=direction) for f in folders]
     return Corpus(name=name, path=root, pairs=tuple(pairs), info=info)

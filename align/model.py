@@ -12,8 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
+
 Lang = Literal["ru", "en"]
 LANGS: tuple[Lang, Lang] = ("ru", "en")
+
+Direction = Literal["ru-en", "en-ru", "unknown"]
+DIRECTIONS: tuple[Direction, ...] = ("ru-en", "en-ru", "unknown")
 
 DivergenceLabel = Literal["equivalent", "omission", "addition", "omission+addition"]
 DIVERGENCE_LABELS: tuple[DivergenceLabel, ...] = (
@@ -52,11 +57,15 @@ class Document:
 
 @dataclass(frozen=True)
 class DocPair:
-    """A Russian document and its English version."""
+    """A Russian document and its English version.
+
+    ``direction``: which side is the original, as the corpus declares it ("ru-en": Russian
+    original, English translation; "en-ru": the reverse; "unknown": not declared)."""
 
     doc_id: str
     ru: Document
     en: Document
+    direction: Direction = "unknown"
 
     def side(self, lang: Lang) -> Document:
         return self.ru if lang == "ru" else self.en
@@ -106,7 +115,7 @@ class Bead:
     """An alignment bead: Russian sentence ids <-> English sentence ids.
 
     Either side may be empty (1-0 omission / 0-1 addition beads). Divergence fields are
-    filled by :mod:`align.divergence`.
+    filled by :mod:`align.divergence.scorer`.
     """
 
     ru_ids: tuple[int, ...]
@@ -139,3 +148,71 @@ class AlignedPair:
         sents = self.seg.sents(lang)
         ids = bead.ru_ids if lang == "ru" else bead.en_ids
         return " ".join(sents[i].text for i in ids)
+
+    def summary(self) -> DocSummary:
+        """Document-level divergence summary (shares of text without a counterpart)."""
+        ru_chars = sum(len(s.text) for s in self.seg.ru)
+        en_chars = sum(len(s.text) for s in self.seg.en)
+        om = sum(s.end - s.start for b in self.beads for s in b.omitted_spans)
+        ad = sum(s.end - s.start for b in self.beads for s in b.added_spans)
+        scores = [b.divergence_score for b in self.beads]
+        return DocSummary(
+            ru_chars=ru_chars,
+            en_chars=en_chars,
+            omitted_chars=om,
+            added_chars=ad,
+            omitted_share=round(om / max(1, ru_chars), 4),
+            added_share=round(ad / max(1, en_chars), 4),
+            mean_divergence=round(float(np.mean(scores)) if scores else 0.0, 4),
+        )
+
+
+@dataclass(frozen=True)
+class DocSummary:
+    """Document-level divergence summary."""
+
+    ru_chars: int
+    en_chars: int
+    omitted_chars: int
+    added_chars: int
+    omitted_share: float  # share of the Russian text with no English counterpart
+    added_share: float  # share of the English text with no Russian counterpart
+    mean_divergence: float
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How to name the two kinds of one-sided text, given the translation direction.
+
+    ``omitted`` describes Russian text with no English counterpart (``omitted_spans``),
+    ``added`` English text with no Russian counterpart (``added_spans``); the column names stay
+    the same whatever the direction, the words follow it."""
+
+    omitted: str  # long form, e.g. "Russian source text missing from the English translation"
+    added: str
+    omitted_short: str  # e.g. "missing from the translation"
+    added_short: str
+
+
+def wording(direction: str) -> Wording:
+    """The words for ``omitted_spans`` / ``added_spans`` under a translation direction."""
+    if direction == "ru-en":
+        return Wording(
+            "Russian source text missing from the English translation",
+            "English text added in the translation",
+            "missing from the translation",
+            "added in the translation",
+        )
+    if direction == "en-ru":
+        return Wording(
+            "Russian text added in the translation",
+            "English source text missing from the Russian translation",
+            "added in the translation",
+            "missing from the translation",
+        )
+    return Wording(
+        "Russian text with no English counterpart",
+        "English text with no Russian counterpart",
+        "Russian text with no English counterpart",
+        "English text with no Russian counterpart",
+    )

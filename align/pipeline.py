@@ -19,10 +19,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from datasets import DatasetDict
-from tqdm.auto import tqdm
 
 from align.alignment import AlignConfig, align_pair
-from align.divergence import (
+from align.divergence.scorer import (
     DivergenceConfig,
     TextScore,
     apply_scores,
@@ -30,17 +29,32 @@ from align.divergence import (
     score_pair,
     score_texts,
 )
+from align.divergence.units import bead_layouts
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
-from align.export import write_dataset
+from align.export.write import write_dataset
 from align.ingest import Corpus, read_corpus
 from align.model import AlignedPair, DocPair, SegmentedPair
+from align.progress import progress_bar
 from align.segment import segment_pair
-from align.units import bead_layouts
 
 Segmenter = Callable[[DocPair], SegmentedPair]
+Tick = Callable[[float], None]  # progress inside one document: called with a share of it
 
 STAGES = ("load", "segment", "embed", "align", "score", "export")
 MIN_BEADS_TO_SPLIT = 200  # a document's beads are scored in parallel from this many
+# Share of a document's time spent before scoring (segment + align), for the progress bar:
+# 30 NTREX documents took 4.1 s to align and 10.4 s to score (README, "Where the time goes"),
+# 28%; one 1,039-sentence document (the seed 40 times, --jobs 2) 4 s of 32 s, 12%.
+ALIGN_SHARE = 0.2
+
+
+def _no_tick(share: float) -> None:
+    pass
+
+
+def doc_size(pair: DocPair) -> int:
+    """Characters of both sides: the unit of the pipeline's progress bar."""
+    return sum(len(p) for doc in (pair.ru, pair.en) for p in doc.paragraphs)
 
 
 @dataclass
@@ -99,16 +113,21 @@ def process_pair(
     div_cfg: DivergenceConfig | None = None,
     times: StageTimes | None = None,
     segment: Segmenter = segment_pair,
+    tick: Tick = _no_tick,
 ) -> AlignedPair:
     """Segment, align and score one document pair (stage times added to ``times``).
 
     ``segment``: the sentence splitter (e.g. :func:`align.segment.presegmented_pair` for
-    text that is already one sentence per line)."""
+    text that is already one sentence per line). ``tick``: called with the share of the
+    document done, after the alignment and after each batch of scored beads."""
     times = times if times is not None else StageTimes()
     try:
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
+        tick(ALIGN_SHARE)
         with _timed(times, "score", encoder):
-            return score_pair(aligned, encoder, div_cfg)
+            return score_pair(
+                aligned, encoder, div_cfg, on_batch=lambda s: tick(s * (1 - ALIGN_SHARE))
+            )
     finally:  # documents are independent: keep memory flat over a corpus
         encoder.clear_cache()
 
@@ -186,6 +205,7 @@ def process_long_pair(
     jobs: int = 2,
     times: StageTimes | None = None,
     segment: Segmenter = segment_pair,
+    tick: Tick = _no_tick,
 ) -> AlignedPair:
     """One document with ``jobs`` processes: aligned here (bertalign's passes are sequential),
     its beads scored in forked workers, in chunks (scores do not depend on the chunking)."""
@@ -194,11 +214,14 @@ def process_long_pair(
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
     finally:
         encoder.clear_cache()
+    tick(ALIGN_SHARE)
     texts = bead_texts(aligned)
     if len(texts) < MIN_BEADS_TO_SPLIT:  # not worth forking for
         with _timed(times, "score", encoder):
             try:
-                return score_pair(aligned, encoder, div_cfg)
+                return score_pair(
+                    aligned, encoder, div_cfg, on_batch=lambda s: tick(s * (1 - ALIGN_SHARE))
+                )
             finally:
                 encoder.clear_cache()
     n_chunks = min(len(texts), 8 * jobs)
@@ -214,6 +237,7 @@ def process_long_pair(
             for res, e in pool.imap(_score_chunk, bounds):
                 results.extend(res)
                 enc_s += e
+                tick(len(res) / len(texts) * (1 - ALIGN_SHARE))
     finally:
         _WORKER.clear()
     # wall time of the parallel scoring, split between encoder and scorer in the workers' ratio
@@ -221,6 +245,41 @@ def process_long_pair(
     times.embed += wall * min(1.0, enc_s / max(wall * jobs, 1e-9))
     times.score += wall * (1 - min(1.0, enc_s / max(wall * jobs, 1e-9)))
     return apply_scores(aligned, results)
+
+
+class _Progress:
+    """The pipeline's progress bar. It counts characters, so that a long document moves it
+    while it is processed (its ticks), not only when it is done."""
+
+    def __init__(self, pairs: list[DocPair], show: bool) -> None:
+        self.n = len(pairs)
+        self.done = 0
+        self.credited: dict[str, float] = {}
+        self.bar = progress_bar(
+            total=sum(map(doc_size, pairs)),
+            show=show,
+            desc="align+score",
+            unit="char",
+            unit_scale=True,
+            postfix=f"0/{self.n} documents",
+        )
+
+    def tick_for(self, pair: DocPair) -> Tick:
+        size = doc_size(pair)
+
+        def tick(share: float) -> None:
+            self.bar.update(share * size)
+            self.credited[pair.doc_id] = self.credited.get(pair.doc_id, 0.0) + share * size
+
+        return tick
+
+    def finished(self, pair: DocPair) -> None:
+        self.done += 1
+        self.bar.update(doc_size(pair) - self.credited.pop(pair.doc_id, 0.0))
+        self.bar.set_postfix_str(f"{self.done}/{self.n} documents", refresh=False)
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def default_jobs(n_docs: int) -> int:
@@ -245,26 +304,27 @@ def process_pairs(
     runs on a GPU, documents are processed in this process.
     """
     times = times if times is not None else StageTimes()
-    bar = tqdm(total=len(pairs), desc="align+score", unit="doc", disable=not progress)
+    bar = _Progress(pairs, progress)
+
+    def one_by_one(run: Callable[[DocPair, Tick], AlignedPair]) -> list[AlignedPair]:
+        out = []
+        for p in pairs:
+            out.append(run(p, bar.tick_for(p)))
+            bar.finished(p)
+        bar.close()
+        return out
+
     gpu = not encoder.device.startswith("cpu")
     if jobs <= 1 or gpu or "fork" not in multiprocessing.get_all_start_methods():
-        out = []
-        for p in pairs:
-            out.append(process_pair(p, encoder, align_cfg, div_cfg, times, segment))
-            bar.update()
-        bar.close()
-        return out
+        return one_by_one(
+            lambda p, tick: process_pair(p, encoder, align_cfg, div_cfg, times, segment, tick)
+        )
     if len(pairs) < jobs:  # fewer documents than workers: parallel inside each document
-        out = []
-        for p in pairs:
-            out.append(
-                process_long_pair(
-                    p, encoder, align_cfg, div_cfg, jobs=jobs, times=times, segment=segment
-                )
+        return one_by_one(
+            lambda p, tick: process_long_pair(
+                p, encoder, align_cfg, div_cfg, jobs=jobs, times=times, segment=segment, tick=tick
             )
-            bar.update()
-        bar.close()
-        return out
+        )
     _WORKER.update(
         encoder=encoder, pairs=pairs, align_cfg=align_cfg, div_cfg=div_cfg, segment=segment
     )
@@ -276,7 +336,7 @@ def process_pairs(
             for i, aligned, t in pool.imap_unordered(_work, order):
                 results[i] = aligned
                 times.add(t)
-                bar.update()
+                bar.finished(pairs[i])
     finally:
         _WORKER.clear()
         bar.close()

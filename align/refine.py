@@ -24,8 +24,8 @@ from functools import cache
 
 import numpy as np
 
-from align.alignment import RawBead
 from align.encoders import TextEncoder
+from align.io import RawBead
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from align.divbench import shared_data
-from align.divergence import DivergenceConfig, score_texts
+from align.bench.data import shared_data
+from align.divergence.scorer import DivergenceConfig, score_texts
 from align.encoders import USEEncoder
 
 

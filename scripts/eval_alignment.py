@@ -14,8 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from align.bench.alignment import TABLE_HEADER, evaluate_alignment, load_bench, table_row
 from align.encoders import get_encoder, machine_description
-from align.evaluate import TABLE_HEADER, evaluate, load_bench, table_row
 from align.pipeline import quiet_libraries
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"
@@ -38,7 +38,9 @@ def main() -> int:
         for split in args.splits.split(","):
             bench = load_bench(bench_name, split)
             for system in args.systems.split(","):
-                res = evaluate(bench, system, None if system == "gale-church" else encoder)
+                res = evaluate_alignment(
+                    bench, system, None if system == "gale-church" else encoder
+                )
                 rows.append(table_row(res))
                 print(rows[-1], flush=True)
     block = (

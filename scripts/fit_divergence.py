@@ -18,7 +18,7 @@ Prints the values to paste into ``align/divergence.py``.
 fits the parts of ``align/divergence_model.json`` (dev data only; :mod:`align.realfit`) and
 writes it: the clause model, the sentence-unit model, the ranking weights and the calibrated
 score with its label threshold. The real-document benchmark's dev corpus is built on first use
-(cached under ``~/.cache/align`` or ``$ALIGN_CACHE``).
+(under ``benchmarks/``, ``$ALIGN_BENCH_DIR``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-from align.divfit import fit
+from align.bench.fit_divergence import fit
 
 
 def main() -> int:
@@ -45,8 +45,8 @@ def main() -> int:
     from align.encoders import get_encoder
 
     if args.model:
-        from align.divbench import shared_data
-        from align.realfit import fit_calibrated
+        from align.bench.data import shared_data
+        from align.bench.fit_model import fit_calibrated
 
         path = fit_calibrated(
             get_encoder(args.encoder), shared_data(), limit=args.limit, n_pairs=args.n_pairs

@@ -4,7 +4,7 @@
 
 Defaults: NTREX from ``$ALIGN_SHARED_DATA/ntrex-enru`` (``<repo>/../shared/data``), output to
 ``$ALIGN_BENCH_DIR/ntrex-enru`` (``<repo>/benchmarks/ntrex-enru``, git-ignored). Rates, seed and
-the dev/test split are documented in :mod:`align.ntrex_bench`. ``align eval ntrex-enru`` builds
+the dev/test split are documented in :mod:`align.bench.ntrex`. ``align eval ntrex-enru`` builds
 the same folder on first use.
 """
 
@@ -14,14 +14,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from align.bench.alignment import ntrex_bench_path
+from align.bench.data import shared_data
+from align.bench.ntrex import SEED, derive_bench, write_bench
 from align.errors import AlignError
-from align.evaluate import ntrex_bench_path, shared_data_dir
-from align.ntrex_bench import SEED, derive_bench, write_bench
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--ntrex", type=Path, default=shared_data_dir() / "ntrex-enru")
+    ap.add_argument("--ntrex", type=Path, default=shared_data() / "ntrex-enru")
     ap.add_argument("--out", type=Path, default=ntrex_bench_path())
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args()

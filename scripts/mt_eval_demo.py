@@ -25,9 +25,9 @@ import random
 import sys
 from pathlib import Path
 
-from align.exported import load_exported
-from align.mt_eval import format_result, score_groups
+from align.export.read import load_exported
 from align.pipeline import run_corpus
+from align.tools.mt_eval import format_result, score_groups
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMETR = ROOT.parent / "shared" / "data" / "demetr-ru" / "base_id35_reference.jsonl"

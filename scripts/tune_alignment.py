@@ -15,8 +15,8 @@ import sys
 import time
 
 from align.alignment import AlignConfig, bertalign_beads
+from align.bench.alignment import load_bench, score
 from align.encoders import get_encoder
-from align.evaluate import load_bench, score
 from align.pipeline import quiet_libraries
 from align.refine import RefineConfig, refine_beads
 

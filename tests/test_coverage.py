@@ -1,12 +1,12 @@
-"""Word-level coverage (align.coverage) with the real offline encoder, and the word-level
+"""Word-level coverage (align.divergence.coverage) with the real offline encoder, and the word-level
 ranking pairs built from NTREX (align.divbench.build_word_pairs)."""
 
 from __future__ import annotations
 
 import pytest
 
-from align.coverage import coverage, word_vectors
-from align.divbench import build_word_pairs
+from align.bench.divergence import build_word_pairs
+from align.divergence.coverage import coverage, word_vectors
 
 RU = "Глава Дагестана провёл встречу с чемпионом, сообщает сайт главы республики."
 EN = "The head of Dagestan held a meeting with the champion, the website of the head of the republic reports."

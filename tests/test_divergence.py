@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from align.clauses import clauses
-from align.divergence import DivergenceConfig, score_texts, summarize
-from align.translit import name_similarity, translit
+from align.bench.data import shared_data
+from align.divergence.clauses import clauses
+from align.divergence.scorer import DivergenceConfig, score_texts
+from align.divergence.translit import name_similarity, translit
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = shared_data()
 
 
 def test_translit_names():
@@ -88,13 +87,13 @@ def test_seed_corpus_patriot_omission(seed_run):
     # the faithful 1-1 translations are not flagged
     ok = [b for b in aligned.beads if b.alignment_type == "1-1"]
     assert sum(b.divergence_label == "equivalent" for b in ok) >= len(ok) - 1
-    s = summarize(aligned)
+    s = aligned.summary()
     assert 0.05 < s.omitted_share < 0.3
 
 
 @pytest.mark.skipif(not (SHARED / "demetr-ru").is_dir(), reason="shared data not available")
 def test_demetr_slice_ranks_additions(encoder):
-    from align.divbench import demetr_results, load_demetr
+    from align.bench.divergence import demetr_results, load_demetr
 
     items = [it for it in load_demetr(SHARED / "demetr-ru", "dev") if it.set == "addition"][:10]
     mt, pert = demetr_results(items, encoder)
@@ -104,7 +103,7 @@ def test_demetr_slice_ranks_additions(encoder):
 
 @pytest.mark.skipif(not (SHARED / "ntrex-enru").is_dir(), reason="shared data not available")
 def test_ntrex_bench_generator_gold_spans():
-    from align.divbench import build_ntrex_bench
+    from align.bench.divergence import build_ntrex_bench
 
     items = build_ntrex_bench(SHARED / "ntrex-enru", "dev", n_pairs=12)
     assert len(items) == 24 and {it.kind for it in items} == {
@@ -152,7 +151,7 @@ def test_eval_divergence_missing_data_is_a_one_line_error(capsys, tmp_path):
 
     rc = main(["eval-divergence", "--data", str(tmp_path / "nope")])
     err = capsys.readouterr().err
-    assert rc == 2 and err.startswith("align: error: ") and err.count("\n") == 1
+    assert rc == 1 and err.startswith("align: error: ") and err.count("\n") == 1
 
 
 def test_scores_are_deterministic_and_in_range(encoder):
@@ -172,7 +171,7 @@ def test_word_deletion_vectors_track_reencoding(encoder):
     """The USE shortcut (feature subtraction) stays close to re-encoding the shortened text."""
     import numpy as np
 
-    from align.divergence import word_deletion_vectors
+    from align.divergence.scorer import word_deletion_vectors
 
     text = "The minister held a long meeting with the ambassador in Moscow on Friday."
     (approx,) = word_deletion_vectors(encoder, [text])

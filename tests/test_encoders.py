@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
-from bertalign.utils import yield_overlaps
 
 from align.encoders import EncoderLoadError, get_encoder
+from align.encoders.base import yield_overlaps
 
 SENTS = [
     "МИД России выразил сожаление по поводу повреждения здания посольства.",
@@ -100,12 +102,19 @@ def test_clear_cache_keeps_results(encoder):
 
 
 def test_token_table_is_bounded_and_results_do_not_change(monkeypatch):
-    import align.encoders
+    import align.encoders.use as use
 
-    enc = align.encoders.USEEncoder(threads=1)
+    enc = use.USEEncoder(threads=1)
     before = enc.embed(SENTS)
-    monkeypatch.setattr(align.encoders, "MAX_TOKEN_ROWS", 48)  # forces several resets
-    small = align.encoders.USEEncoder(threads=1)
+    monkeypatch.setattr(use, "MAX_TOKEN_ROWS", 48)  # forces several resets
+    small = use.USEEncoder(threads=1)
     after = np.stack([small.embed([s])[0] for s in SENTS])  # one micro-batch per sentence
     assert small._tok_table is not None and len(small._tok_table) <= 48
     assert np.allclose(before, after, atol=1e-6)
+
+
+def test_a_missing_sentence_transformers_names_the_extra(monkeypatch):
+    """The light install (make setup) has no sentence-transformers: a one-line hint, no traceback."""
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import fails as if absent
+    with pytest.raises(EncoderLoadError, match=r"sentence_transformers is not installed.*\[st\]"):
+        get_encoder("some-org/some-model-not-installed")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from align.bench.alignment import gale_church_beads, load_bench, score
+from align.bench.ntrex import derive_bench, derive_doc
 from align.cli import main
-from align.evaluate import gale_church_beads, load_bench, score
 from align.io import format_beads, read_beads
-from align.ntrex_bench import derive_bench, derive_doc
 from tests.conftest import SHARED
 
 TEXTBERG = SHARED / "data" / "textberg"
@@ -142,7 +142,7 @@ def test_align_eval_bad_folder_one_line_error(tmp_path, capsys, setup, needle):
     folder = tmp_path / "bench"
     setup(folder)
     out = tmp_path / "pred"
-    assert main(["eval", str(folder), "--system", "gale-church", "--out", str(out)]) == 2
+    assert main(["eval", str(folder), "--system", "gale-church", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("align: error: ") and needle in err and err.count("\n") == 1
     assert not out.exists()

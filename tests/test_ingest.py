@@ -125,3 +125,16 @@ def test_folder_without_pairs(tmp_path):
 
 def test_decode_utf8_bom():
     assert decode_text("\ufeffпривет".encode(), Path("x")) == ("привет", "utf-8")
+
+
+def test_direction_from_corpus_toml_and_meta_toml(tmp_path):
+    from tests.conftest import write_multi_corpus
+
+    corpus = write_multi_corpus(tmp_path / "c")
+    pairs = {p.doc_id: p.direction for p in read_corpus(corpus).pairs}
+    assert pairs == {"a-full": "ru-en", "b-meeting": "ru-en", "c-earlier": "en-ru"}
+    (corpus / "corpus.toml").write_text('direction = "ru->en"\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"corpus.toml: direction must be one of 'ru-en', 'en-ru'"):
+        read_corpus(corpus)
+    (corpus / "corpus.toml").unlink()
+    assert {p.doc_id: p.direction for p in read_corpus(corpus).pairs}["a-full"] == "unknown"

@@ -8,8 +8,8 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
 from align.cli import main
-from align.exported import load_exported
-from align.mt_eval import evaluate
+from align.export.read import load_exported
+from align.tools.mt_eval import score_mt
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_groups_match_sacrebleu_on_each_subset(data):
     rows = list(data.pairs())
     # a deterministic, imperfect "MT": every reference with its first word dropped and a word added
     hyps = [" ".join([*r["translation"]["en"].split()[1:], "indeed"]) for r in rows]
-    res = evaluate(data, hyps)
+    res = score_mt(data, hyps)
     labels = [data.label(r) for r in rows]
     for g in res.groups:
         idx = [
@@ -66,9 +66,9 @@ def test_groups_match_sacrebleu_on_each_subset(data):
 def test_line_count_mismatch_is_a_clear_error(seed_run, data, tmp_path, capsys):
     n = len(list(data.pairs()))
     hyp = _write(tmp_path / "short.en", ["x"] * (n - 1))
-    assert main(["mt-eval", str(seed_run.out), "--hyp", str(hyp)]) == 2
+    assert main(["mt-eval", str(seed_run.out), "--hyp", str(hyp)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert f"short.en: has {n - 1} lines, expected {n}" in err
-    assert main(["mt-eval", str(seed_run.out), "--hyp", str(tmp_path / "none")]) == 2
+    assert main(["mt-eval", str(seed_run.out), "--hyp", str(tmp_path / "none")]) == 1
     assert "does not exist" in capsys.readouterr().err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from datasets import load_from_disk
 
-from align.notebook_exec import cell_png, cell_text, execute_notebook, tagged_cell
+from tests.helpers.notebook_exec import cell_png, cell_text, execute_notebook, tagged_cell
 
 pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
+import pytest
+
 from align.model import DocMeta, DocPair, Document
 from align.pipeline import StageTimes, default_jobs, process_pairs
 from tests.conftest import NTREX
@@ -81,3 +83,36 @@ def test_one_document_scored_in_parallel_gives_the_same_result(encoder, ntrex_li
 def test_default_jobs():
     assert default_jobs(0) == 1
     assert 1 <= default_jobs(1) == default_jobs(100)
+
+
+def test_progress_moves_inside_a_document(encoder, monkeypatch):
+    """The bar counts characters: a long document moves it after its alignment and after each
+    batch of scored beads, not only when it is finished (it used to sit at 0/1)."""
+    import io
+
+    from tqdm import tqdm
+
+    import align.divergence.scorer as scorer
+    import align.pipeline as pipeline
+    from align.ingest import read_corpus
+    from tests.conftest import SEED
+
+    seen: list[float] = []
+
+    class Recorder(tqdm):
+        def update(self, n=1):
+            super().update(n)
+            seen.append(self.n)
+
+    def bar(iterable=None, *, show=True, **kwargs):
+        return Recorder(iterable, file=io.StringIO(), **kwargs)
+
+    monkeypatch.setattr(pipeline, "progress_bar", bar)
+    monkeypatch.setattr(scorer, "SCORE_BATCH", 4)  # the seed's 11 beads in 3 batches
+    (pair,) = read_corpus(SEED).pairs
+    size = pipeline.doc_size(pair)
+    process_pairs([pair], encoder, jobs=1)
+    assert seen[0] == pytest.approx(pipeline.ALIGN_SHARE * size)  # aligned, not yet scored
+    assert len(seen) == 1 + 3 + 1  # alignment, three scoring batches, the document done
+    assert seen == sorted(seen) and seen[-1] == pytest.approx(size)
+    assert seen[-2] == pytest.approx(size)  # the batches add up to the whole document

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from align.decision import CLAUSE_FEATURES, WORD_FEATURES
+from align.bench.realdoc import build_realdoc, evaluate_aligned, load_gold, load_wmt
 from align.divergence import DivergenceConfig, score_texts
-from align.fitted_model import load_model
+from align.divergence.decision import CLAUSE_FEATURES, WORD_FEATURES
+from align.divergence.fitted import load_model
+from align.divergence.units import UNIT_FEATURES
 from align.ingest import read_corpus
 from align.model import Span
-from align.realdoc import build_realdoc, evaluate_aligned, load_gold, load_wmt
-from align.units import UNIT_FEATURES
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 needs_data = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not available")
@@ -31,7 +31,9 @@ def small_bench(tmp_path_factory, encoder) -> Path:
 def test_benchmark_gold_spans_are_exact_and_deterministic(small_bench, encoder, tmp_path):
     gold = load_gold(small_bench)
     corpus = read_corpus(small_bench)
-    paras = {(p.doc_id, lang): p.side(lang).paragraphs for p in corpus.pairs for lang in ("ru", "en")}
+    paras = {
+        (p.doc_id, lang): p.side(lang).paragraphs for p in corpus.pairs for lang in ("ru", "en")
+    }
     assert len(corpus.pairs) == 4  # two WMT and two NTREX dev documents
     for g in gold:  # offsets point into the paragraphs exactly as the reader returns them
         assert paras[(g.doc, g.side)][g.para][g.start : g.end] == g.text
@@ -76,7 +78,9 @@ def test_sentence_inside_a_merged_bead_is_omitted(encoder):
     both = f"{e1} {e2}"
     lay_both = [Span(e1, 0, len(e1)), Span(e2, len(e1) + 1, len(both))]
     merged, faithful = score_texts(
-        [(ru, e2), (ru, both)], encoder, layouts=[(lay_ru, [Span(e2, 0, len(e2))]), (lay_ru, lay_both)]
+        [(ru, e2), (ru, both)],
+        encoder,
+        layouts=[(lay_ru, [Span(e2, 0, len(e2))]), (lay_ru, lay_both)],
     )
     assert merged.label in ("omission", "omission+addition")
     covered = sum(min(s.end, len(r1)) - s.start for s in merged.omitted if s.start < len(r1))
@@ -106,7 +110,7 @@ def test_model_file_names_every_feature():
 
 @needs_data
 def test_label_agrees_with_calibrated_score(encoder):
-    from align.divbench import load_demetr
+    from align.bench.divergence import load_demetr
 
     items = load_demetr(SHARED / "demetr-ru", "dev")[:10]
     thr = load_model()["score"]["threshold"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from align.cli import main
-from align.export import atomic_files
-from align.exported import load_exported
+from align.export.read import load_exported
+from align.io import atomic_files
 
 
 def _lines(path) -> list[str]:
@@ -54,12 +54,12 @@ def test_bad_filter_arguments(seed_run, tmp_path, capsys, bad):
 
 
 def test_missing_dataset_one_line_error(tmp_path, capsys):
-    assert main(["export-text", str(tmp_path / "nope"), "--out", str(tmp_path / "x")]) == 2
+    assert main(["export-text", str(tmp_path / "nope"), "--out", str(tmp_path / "x")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("align: error: ") and "does not exist" in err and err.count("\n") == 1
     not_a_dataset = tmp_path / "plain"
     not_a_dataset.mkdir()
-    assert main(["export-tmx", str(not_a_dataset), "--out", str(tmp_path / "x.tmx")]) == 2
+    assert main(["export-tmx", str(not_a_dataset), "--out", str(tmp_path / "x.tmx")]) == 1
     assert "not an exported dataset folder" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plain"]
 
@@ -72,3 +72,29 @@ def test_atomic_files_leave_nothing_half_written(tmp_path):
         raise RuntimeError("failed half-way")
     assert old.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ru"]
+
+
+def test_an_export_that_would_write_nothing_fails_loudly(seed_run, tmp_path, capsys):
+    """`--max-divergence 0 --types 9-9`: no bead passes; exit 1, what each filter keeps, no files."""
+    prefix = tmp_path / "none"
+    args = ["export-text", str(seed_run.out), "--out", str(prefix)]
+    assert main([*args, "--max-divergence", "0", "--types", "9-9"]) == 1
+    err = capsys.readouterr().err
+    n = sum(1 for _ in load_exported(seed_run.out).pairs())
+    assert f"no bead passes the filters: 0 of {n} beads with text on both sides" in err
+    assert "--types 9-9 keeps 0" in err and "--max-divergence 0.0 keeps" in err
+    assert err.count("\n") == 1 and not list(tmp_path.iterdir())
+
+
+def test_labels_filter(seed_run, tmp_path):
+    data = load_exported(seed_run.out)
+    prefix = tmp_path / "eq"
+    assert (
+        main(["export-text", str(seed_run.out), "--out", str(prefix), "--labels", "equivalent"])
+        == 0
+    )
+    keep = [f"{r['doc_id']}\t{r['bead_id']}" for r in data.pairs() if data.label(r) == "equivalent"]
+    assert _lines(prefix.with_suffix(".ids")) == keep
+    with pytest.raises(SystemExit) as exc:
+        main(["export-text", str(seed_run.out), "--out", str(prefix), "--labels", "same"])
+    assert exc.value.code == 2

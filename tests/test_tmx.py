@@ -7,8 +7,8 @@ from pathlib import Path
 from lxml import etree
 
 from align.cli import main
-from align.exported import Exported, load_exported
-from align.tmx import build_tmx
+from align.export.read import Exported, load_exported
+from align.tools.tmx import build_tmx
 
 DTD = etree.DTD(str(Path(__file__).parent / "data" / "tmx14.dtd"))
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -75,3 +75,48 @@ def test_filters(seed_run):
     ]
     assert 0 < n == len(expected) < len(list(data.pairs()))
     assert DTD.validate(etree.fromstring(text.encode("utf-8")))
+
+
+def test_tmx_follows_direction_and_corpus_name(multi_run, seed_run, tmp_path):
+    """Mixed directions: srclang="*all*" in the header and per <tu>; titled by the corpus."""
+    from tests.conftest import MULTI_NAME
+
+    data = load_exported(multi_run.out)
+    text, n = build_tmx(data)
+    root = etree.fromstring(text.encode("utf-8"))
+    assert DTD.validate(root), DTD.error_log.filter_from_errors()
+    header = root.find("header")
+    assert header.get("srclang") == "*all*"
+    assert _props(header)["x-corpus"] == [MULTI_NAME]  # not the output folder's name
+    tus = root.findall("body/tu")
+    assert len(tus) == n
+    for tu in tus:
+        doc_id = tu.get("tuid").split(":")[0]
+        assert tu.get("srclang") == ("en" if doc_id == "c-earlier" else "ru")
+    seed_header = etree.fromstring(build_tmx(load_exported(seed_run.out))[0].encode()).find(
+        "header"
+    )
+    assert seed_header.get("srclang") == "ru" and _props(seed_header)["x-corpus"] == ["seed"]
+
+
+def test_labels_filter_and_empty_export_is_an_error(seed_run, tmp_path, capsys):
+    data = load_exported(seed_run.out)
+    names = data.label_names
+    present = {data.label(r) for r in data.pairs()}
+    label = sorted(present)[0]
+    tmx = tmp_path / "one.tmx"
+    assert main(["export-tmx", str(seed_run.out), "--out", str(tmx), "--labels", label]) == 0
+    props = [_props(tu) for tu in etree.parse(str(tmx)).getroot().findall("body/tu")]
+    assert props and all(p["x-divergence-label"] == [label] for p in props)
+    assert len(props) == sum(1 for r in data.pairs() if data.label(r) == label)
+    absent = [lab for lab in names if lab not in present]
+    capsys.readouterr()
+    if absent:  # a label no two-sided bead has: nothing to write, said loudly, nothing written
+        empty = tmp_path / "none.tmx"
+        assert (
+            main(["export-tmx", str(seed_run.out), "--out", str(empty), "--labels", absent[0]]) == 1
+        )
+        err = capsys.readouterr().err
+        assert err.startswith("align: error: ") and "no bead passes the filters" in err
+        assert f"--labels {absent[0]} keeps 0" in err and err.count("\n") == 1
+        assert not empty.exists()

@@ -1,0 +1,62 @@
+"""Word lists of the divergence scorer: the one place where its language knowledge is defined.
+
+Each list is a separate concept with its own use; they overlap but are not interchangeable
+(a word can be a function word for coverage weighting and still start a clause), and each was
+fitted on dev data as it is, so merging them would change the scores.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# English articles: Russian has none, so they are left out of word coverage.
+EN_ARTICLES = frozenset({"a", "an", "the"})
+
+# Function words (prepositions, conjunctions, particles, pronouns, auxiliaries): often without a
+# counterpart (a Russian case ending does the work of "of") and with noisy standalone embeddings,
+# so they weigh less in word coverage. Negations (не, ни, not) are content: leaving one out
+# changes the meaning.
+FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "ru": _words(
+        """а без бы был была были было быть в во вы да для до его ее еще ещё её же за и из или их
+к как ко когда которая которого которое которой котором которые который которым которых
+ли между мы на над но о об обо он она они оно от по под при с свое своего своей свои
+своим своих своя своё со так также там тем то том у уже что чтобы эта эти этих это
+этого этой этом этот я"""
+    ),
+    "en": _words(
+        """about after also and are as at be been before being but by can could did do does for
+from had has have he her his i if in into is it its may might my of on or our shall she
+should so such than that their them then there these they this those to us was we were
+which who whom whose will with would you your"""
+    ),
+}
+
+# Capitalised English words that are not names (sentence-initial function words, weekdays,
+# months, small numbers): never treated as a name that needs a transliterated Russian match.
+EN_NON_NAMES = _words(
+    """after also and april august before but december february for friday from had has have
+her his its january july june march may monday not november october one our saturday
+september sunday that the their then there these they this those three thursday tuesday
+two wednesday what when where which while with"""
+)
+
+# Words that start a new clause when the clause before them is long enough (clause splitting).
+CLAUSE_CONJUNCTIONS: dict[str, frozenset[str]] = {
+    "ru": _words(
+        """а где если зато и или как когда которая которого которое которой котором которому
+которые который которым которыми которых куда либо но однако откуда пока поскольку
+после потому при причем причём так тогда хотя что чтобы этом"""
+    ),
+    "en": _words(
+        """after although and as because before but if nor or since so that though unless until
+when where whereas which while who whom whose yet"""
+    ),
+}
+
+# Transliteration similarity (align.divergence.translit.name_similarity) at which a Russian
+# capitalised word and an English one count as the same name.
+NAME_MATCH = 0.8

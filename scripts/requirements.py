@@ -1,0 +1,40 @@
+"""Print the requirements of a light install: the project's dependencies and extras from
+pyproject.toml, without the packages installed with ``--no-deps`` (bertalign, whose declared
+torch and sentence-transformers the default encoder never loads: ~5 GB of CUDA libraries).
+
+    python scripts/requirements.py dev > requirements.txt    # dependencies + the dev extra
+
+The Makefile installs these, then bertalign and the project itself with ``--no-deps``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
+NO_DEPS = ("bertalign",)  # installed on their own with --no-deps (see the Makefile)
+
+
+def requirements(extras: list[str]) -> list[str]:
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    reqs = list(project["dependencies"])
+    for extra in extras:
+        reqs += project["optional-dependencies"][extra]
+    name = re.compile(r"^[A-Za-z0-9_.\-]+")
+    return [r for r in reqs if name.match(r) and name.match(r).group().lower() not in NO_DEPS]
+
+
+def no_deps() -> list[str]:
+    """The requirement strings of the packages installed with --no-deps."""
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    return [r for r in project["dependencies"] if r.split(">")[0].split("=")[0] in NO_DEPS]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--no-deps"]:
+        print("\n".join(no_deps()))
+    else:
+        print("\n".join(requirements(sys.argv[1:])))
