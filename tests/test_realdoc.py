@@ -117,6 +117,6 @@ def test_label_agrees_with_calibrated_score(encoder):
     res = score_texts([(it.src, x) for it in items for x in (it.mt, it.pert)], encoder)
     for r in res:
         assert (r.label != "equivalent") == (r.score > thr)
-        assert (r.omitted or r.added) == (r.label != "equivalent")
+        assert bool(r.omitted or r.added) == (r.label != "equivalent")
     raw = score_texts([(items[0].src, items[0].mt)], encoder, DivergenceConfig(calibrated=False))
     assert 0.0 <= raw[0].score <= 1.0

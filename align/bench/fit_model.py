@@ -27,7 +27,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from align.bench.realdoc import Gold, _overlap, _size, bead_spans
-from align.divergence.decision import CLAUSE_FEATURES, WORD_FEATURES, model_clauses, word_runs
+from align.divergence.decision import (
+    CLAUSE_FEATURES,
+    WORD_FEATURES,
+    calibrate,
+    combined_probability,
+    model_clauses,
+    word_runs,
+)
 from align.divergence.fitted import fit_logistic, write_model
 from align.divergence.scorer import FEATURES, DivergenceConfig, TextScore, bead_texts, score_texts
 from align.divergence.units import UNIT_FEATURES, UnitModel, bead_layouts, decide, unit_features
@@ -109,15 +116,20 @@ def clause_data(
 def word_data(
     aligned: Sequence[AlignedPair], scores: Sequence[Sequence[TextScore]], gold: Sequence[Gold]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Word-run features and labels (1 when at least half of the run is perturbed text)."""
-    giv = _gold_iv(gold)
+    """Word-run features and labels: 1 when at least half of the run lies in a word-level
+    perturbation; runs that touch a sentence- or clause-level perturbation are left out (those
+    are the clause and sentence models' job)."""
+    words_iv = _gold_iv([g for g in gold if g.kind == "word"])
+    big_iv = _gold_iv([g for g in gold if g.kind != "word"])
     x, y = [], []
     for ap, res in zip(aligned, scores, strict=True):
         for b, (ru, en), r in zip(ap.beads, bead_texts(ap), res, strict=True):
             for lang, text in (("ru", ru), ("en", en)):
                 for span, f in word_runs(r, text, lang):
                     iv = bead_spans(ap, b, lang, [span])[0]  # type: ignore[arg-type]
-                    inside = sum(_overlap(iv, gi) for gi in giv.get((ap.doc_id, lang), []))
+                    if any(_overlap(iv, gi) for gi in big_iv.get((ap.doc_id, lang), [])):
+                        continue
+                    inside = sum(_overlap(iv, gi) for gi in words_iv.get((ap.doc_id, lang), []))
                     x.append(f)
                     y.append(float(inside * 2 >= _size(iv)))
     return np.array(x), np.array(y)
@@ -178,6 +190,8 @@ def save(
     clauses: dict,
     threshold: float = 0.5,
     words: dict | None = None,
+    calibration: tuple[float, float] = (1.0, 0.0),
+    label_p: float = 0.5,
 ) -> Path:
     """Write the parts to the model file (feature name -> weight, bias, threshold)."""
     from align.divergence.fitted import MODEL_PATH
@@ -194,6 +208,8 @@ def save(
         "rank": {**_part(RANK_FEATURES, rank), "fitted_on": info["rank"]},
         "score": {
             **_part(SCORE_FEATURES, score),
+            "calibration": [round(calibration[0], 4), round(calibration[1], 4)],
+            "label_probability": round(label_p, 4),
             "threshold": round(threshold, 4),
             "fitted_on": info["score"],
         },
@@ -284,8 +300,11 @@ def fit_calibrated(
     )
     xw, yw = word_data(aligned, scores, gold)
     ww, bw = fit_logistic(xw, yw, l2=1e-3)
-    word_part = {**_part(WORD_FEATURES, (ww, bw)), "threshold": 0.5}
-    pw_ = 1 / (1 + np.exp(-(xw @ ww + bw))) > 0.5
+    pw = 1 / (1 + np.exp(-(xw @ ww + bw)))
+    word_thr = precision_threshold(pw, yw)
+    word_part = {**_part(WORD_FEATURES, (ww, bw)), "threshold": round(word_thr, 4)}
+    pw_ = pw > word_thr
+    print(f"word threshold {word_thr:.3f}")
     print(
         f"word runs: {len(yw)} candidates, {int(yw.sum())} perturbed; dev recall "
         f"{(pw_ & (yw == 1)).sum() / max(1, yw.sum()):.3f}, precision "
@@ -328,28 +347,72 @@ def fit_calibrated(
         )
     xs = feature_matrix(res, SCORE_FEATURES)
     ws, bs = fit_logistic(xs, yb, l2=1e-3, nonneg=np.ones(len(SCORE_FEATURES), dtype=bool))
-    p = 1 / (1 + np.exp(-(xs @ ws + bs)))
-    thr = decision_threshold(p, yb)
-    print(f"threshold {thr:.3f}: untouched beads above it {(p[yb == 0] > thr).mean():.1%}")
+    por = np.array(
+        [
+            combined_probability(r.features, float(x @ ws + bs), word_part["threshold"])
+            for r, x in zip(res, xs, strict=True)
+        ]
+    )
+    lg = np.log(np.clip(por, 1e-9, 1 - 1e-9) / np.clip(1 - por, 1e-9, 1))
+    (c1,), c0 = fit_logistic(lg[:, None], yb, l2=0.0)
+    p = np.array([calibrate(float(v), float(c1), float(c0)) for v in por])
+    spans_only = np.array(
+        [combined_probability(r.features, -50.0, word_part["threshold"]) for r in res]
+    )
+    for t in (0.5, 0.6, 0.7, 0.8, 0.9):
+        print(
+            f"  p>{t}: with bead model: untouched {(por[yb == 0] > t).mean():.1%} perturbed "
+            f"{(por[yb == 1] > t).mean():.1%}; spans only: untouched "
+            f"{(spans_only[yb == 0] > t).mean():.1%} perturbed {(spans_only[yb == 1] > t).mean():.1%}"
+        )
+    tau = label_probability(por, yb)
+    thr = calibrate(tau, float(c1), float(c0))
+    print(
+        f"label threshold {thr:.3f} (combined probability {tau:.2f}): untouched beads above it "
+        f"{(p[yb == 0] > thr).mean():.1%}, perturbed {(p[yb == 1] > thr).mean():.1%}"
+    )
     print(
         f"score on {len(yb)} dev beads ({yb.mean():.1%} perturbed): AUC "
         f"{auc(p[yb == 0], p[yb == 1]):.3f}, rank alone {auc(xs[yb == 0, 0], xs[yb == 1, 0]):.3f}; "
         f"mean score {p.mean():.3f}; above 0.5: untouched {(p[yb == 0] > 0.5).mean():.1%}, "
         f"perturbed {(p[yb == 1] > 0.5).mean():.1%}"
     )
-    return save(unit, (w, b), (ws, bs), _info(limit), clause_part, thr, word_part)
+    return save(
+        unit,
+        (w, b),
+        (ws, bs),
+        _info(limit),
+        clause_part,
+        thr,
+        word_part,
+        (float(c1), float(c0)),
+        tau,
+    )
 
 
-MAX_FALSE_ALARM = 0.015  # share of untouched dev beads the threshold may flag
+MAX_FALSE_ALARM = 0.02  # the share of untouched dev beads the label may flag (the issue's budget)
 
 
-def decision_threshold(p: NDArray[np.float64], y: NDArray[np.float64]) -> float:
-    """The label threshold: the lowest score (never below 0.3, never above 0.5) at which at most
-    ``MAX_FALSE_ALARM`` of the untouched dev beads score higher — recall bought with at most
-    that many false alarms on natural translation."""
-    neg = np.sort(p[y == 0])
-    q = float(neg[int(np.ceil(len(neg) * (1 - MAX_FALSE_ALARM))) - 1]) if len(neg) else 0.5
-    return float(min(0.5, max(0.3, q)))
+def label_probability(p: NDArray[np.float64], y: NDArray[np.float64]) -> float:
+    """The lowest combined probability (0.5, 0.55, ..., 0.95) above which at most
+    ``MAX_FALSE_ALARM`` of the untouched dev beads lie."""
+    for t in np.arange(0.5, 0.951, 0.05):
+        if (p[y == 0] > t).mean() <= MAX_FALSE_ALARM:
+            return float(round(t, 2))
+    return 0.95
+
+
+WORD_PRECISION = 0.8  # the word model flags a run only where dev precision reaches this
+
+
+def precision_threshold(p: NDArray[np.float64], y: NDArray[np.float64]) -> float:
+    """The lowest probability threshold (>= 0.5) at which the dev precision of the flagged
+    candidates reaches ``WORD_PRECISION`` (0.99 when none does)."""
+    for t in np.arange(0.5, 0.99, 0.01):
+        flagged = p > t
+        if flagged.sum() >= 5 and (y[flagged] == 1).mean() >= WORD_PRECISION:
+            return float(t)
+    return 0.99
 
 
 def _info(limit: int | None) -> dict[str, str]:

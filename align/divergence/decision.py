@@ -103,6 +103,7 @@ def finish(
             )
             res.omitted = merge_spans(ru, res.omitted, om)
             res.added = merge_spans(en, res.added, ad)
+            res.label = label_for(res.omitted, res.added)
     for i in both:
         res, (ru, en) = results[i], pairs[i]
         res.features["span_omit"] = float(bool(res.omitted))
@@ -115,13 +116,16 @@ def finish(
         return results
     rank = load_model()["rank"]
     w, b = part["weights"], float(part["bias"])
-    thr = float(part["threshold"])
+    c1, c0 = (float(x) for x in part.get("calibration", (1.0, 0.0)))
+    word_thr = float(word_part["threshold"]) if word_part is not None else 1.0
+    tau = float(part.get("label_probability", 0.5))
     for i in both:
         res = results[i]
         res.features["rank"] = _linear(rank["weights"], float(rank["bias"]), res.features)
-        res.score = round(1.0 / (1.0 + math.exp(-_linear(w, b, res.features))), 6)
+        p_or = combined_probability(res.features, _linear(w, b, res.features), word_thr)
+        res.score = round(calibrate(p_or, c1, c0), 6)
         ru, en = pairs[i]
-        if res.score <= thr:
+        if p_or <= tau:
             res.omitted, res.added = [], []
         elif not res.omitted and not res.added:
             rw = {**rank["weights"], **w}
@@ -237,6 +241,31 @@ def word_runs(
         out.append((Span(text[a:e], a, e), feats))
         k = j + 1
     return out
+
+
+SPAN_PROBS = ("clause_omit", "clause_add", "unit_omit", "unit_add")
+WORD_PROBS = ("word_omit", "word_add")
+
+
+def combined_probability(feats: dict[str, float], z_rest: float, word_thr: float) -> float:
+    """P(divergent) before calibration: the noisy-OR of the bead-level model
+    (``sigmoid(z_rest)``) and the highest span probability of every span model (clauses,
+    sentences; words only above their own threshold). A span flagged at probability > 0.5
+    therefore always makes the bead divergent: label and score cannot disagree."""
+    keep = 1.0 / (1.0 + math.exp(z_rest))  # 1 - sigmoid(z_rest)
+    for k in SPAN_PROBS:
+        keep *= 1.0 - feats.get(k, 0.0)
+    for k in WORD_PROBS:
+        p = feats.get(k, 0.0)
+        keep *= 1.0 - (p if p > word_thr else 0.0)
+    return 1.0 - keep
+
+
+def calibrate(p: float, c1: float, c0: float) -> float:
+    """Platt calibration on the logit of ``p`` (fitted on dev beads); monotone, so the label
+    threshold p = 0.5 becomes ``sigmoid(c0)`` on the calibrated scale."""
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return 1.0 / (1.0 + math.exp(-(c1 * math.log(p / (1 - p)) + c0)))
 
 
 def _linear(weights: dict[str, float], bias: float, feats: dict[str, float]) -> float:
