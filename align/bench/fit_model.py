@@ -30,6 +30,7 @@ from align.bench.realdoc import Gold, _overlap, _size, bead_spans
 from align.divergence.decision import (
     CLAUSE_FEATURES,
     WORD_FEATURES,
+    add_lexical,
     calibrate,
     combined_probability,
     model_clauses,
@@ -41,7 +42,17 @@ from align.divergence.units import UNIT_FEATURES, UnitModel, bead_layouts, decid
 from align.encoders import TextEncoder
 from align.model import AlignedPair
 
-RANK_FEATURES = (*FEATURES, "unit_omit", "unit_add")
+RANK_FEATURES = (
+    *FEATURES,
+    "unit_omit",
+    "unit_add",
+    # the word-level lexicon (align.divergence.lexical): uncovered mass and highest
+    # P(no counterpart) of each side's content words
+    "lex_ru_mass",
+    "lex_en_mass",
+    "lex_ru_max",
+    "lex_en_max",
+)
 SCORE_FEATURES = (
     "rank",  # the ranking model's value (rank part of the model file)
     "unit_omit",  # P(no counterpart) of the least-matched Russian sentence (align.divergence.units)
@@ -275,6 +286,11 @@ def fit_calibrated(
             with stash_file.open("wb") as f:
                 pickle.dump((aligned, scores), f)
     gold = load_gold(bench_folder("dev", limit, cache))
+    for ap, res_doc in zip(aligned, scores, strict=True):  # the lexicon (kept out of the stash)
+        if any(r.coverage is not None and r.lexical is None for r in res_doc):
+            idx = [k for k, r in enumerate(res_doc) if r.coverage is not None]
+            texts = bead_texts(ap)
+            add_lexical([texts[k] for k in idx], [res_doc[k] for k in idx], encoder)
     xc, yc = clause_data(aligned, scores, gold)
     wc, bc = fit_logistic(xc, yc, l2=1e-3)
     clause_part = _part(CLAUSE_FEATURES, (wc, bc))

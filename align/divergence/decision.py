@@ -91,6 +91,8 @@ def finish(
             res.omitted = merge_spans(ru, res.omitted, unit.omitted)
             res.added = merge_spans(en, res.added, unit.added)
             res.label = label_for(res.omitted, res.added)
+    if cfg.use_lexical and both:
+        add_lexical([pairs[i] for i in both], [results[i] for i in both], encoder)
     word_part = load_model().get("words") if cfg.word_model else None
     if word_part is not None:
         for i in both:
@@ -187,17 +189,34 @@ WORD_FEATURES = (
     "side_mass",  # the side's whole uncovered mass (omit_cov / add_cov)
     "cos",  # the pair's cosine
     "is_en",
+    "lex_max",  # highest lexicon P(no counterpart) of its content words (align.divergence.lexical)
+    "lex_mean",  # their mean
+    "lex_side_mass",  # the lexicon's uncovered mass of the whole side
 )
+
+
+def add_lexical(
+    pairs: Sequence[tuple[str, str]], results: Sequence[TextScore], encoder: TextEncoder
+) -> None:
+    """The lexicon's word matching (:mod:`align.divergence.lexical`) on every pair: its
+    bead-level features (``lex_*``) and the match itself (word candidates)."""
+    from align.divergence.coverage import word_vectors
+    from align.divergence.lexical import Lexicon, word_alignment
+
+    lex = Lexicon.load()
+    vecs = word_vectors(encoder, pairs)
+    for (ru, en), res in zip(pairs, results, strict=True):
+        res.lexical = word_alignment(ru, en, lex, vecs)
+        res.features.update(res.lexical.features())
 
 
 def word_runs(
     res: TextScore, text: str, lang: str, min_unc: float = 0.5
 ) -> list[tuple[Span, tuple[float, ...]]]:
-    """Candidate word/phrase spans of one side: maximal runs of words without a counterpart
-    (uncovered share >= ``min_unc``; function words inside a run, not at its edges), with the
-    word model's features."""
-    from align.divergence.clauses import words
-
+    """Candidate word/phrase spans of one side, with the word model's features: maximal runs
+    of words without a counterpart in the embedding coverage (uncovered share >= ``min_unc``;
+    function words inside a run, not at its edges), and the lexicon's phrases without a
+    counterpart (:mod:`align.divergence.lexical`, when it ran)."""
     cov = res.coverage
     if cov is None:
         return []
@@ -206,13 +225,8 @@ def word_runs(
         if lang == "ru"
         else (cov.en_words, cov.en_cov, cov.en_weight)
     )
-    gains = res.word_gains.get(lang, np.zeros(0))
-    gain_at = {}
-    if len(gains):
-        gain_at = {w.start: float(g) for w, g in zip(words(text), gains, strict=False)}
     unc = 1.0 - np.asarray(c)
-    side_mass = res.features.get("omit_cov" if lang == "ru" else "add_cov", 0.0)
-    out = []
+    spans: dict[tuple[int, int], None] = {}
     k = 0
     while k < len(ws):
         if unc[k] < min_unc or wt[k] < 1.0:
@@ -223,24 +237,55 @@ def word_runs(
             j += 1
         while j > k and wt[j] < 1.0:
             j -= 1
-        run = ws[k : j + 1]
-        g = [max(0.0, gain_at.get(w.start, 0.0)) for w in run]
-        a, e = run[0].start, run[-1].end
-        feats = (
-            float((wt[k : j + 1] * unc[k : j + 1]).sum()),
-            float(unc[k : j + 1].mean()),
-            math.log1p(len(run)),
-            float(sum(g)),
-            float(max(g)),
-            float(any(w.text[:1].isupper() and w.start > 0 for w in run)),
-            float(any(ch.isdigit() for w in run for ch in w.text)),
-            side_mass,
-            res.similarity,
-            float(lang == "en"),
-        )
-        out.append((Span(text[a:e], a, e), feats))
+        spans[(ws[k].start, ws[j].end)] = None
         k = j + 1
-    return out
+    lex = res.lexical
+    if lex is not None:
+        for sp in lex.omitted_spans() if lang == "ru" else lex.added_spans():
+            spans[(sp.start, sp.end)] = None
+    return [(Span(text[a:e], a, e), _run_features(res, text, lang, a, e)) for a, e in sorted(spans)]
+
+
+def _run_features(res: TextScore, text: str, lang: str, a: int, e: int) -> tuple[float, ...]:
+    from align.divergence.clauses import words
+
+    cov = res.coverage
+    assert cov is not None
+    ws, c, wt = (
+        (cov.ru_words, cov.ru_cov, cov.ru_weight)
+        if lang == "ru"
+        else (cov.en_words, cov.en_cov, cov.en_weight)
+    )
+    inside = [k for k, w in enumerate(ws) if a <= w.start < e]
+    unc = 1.0 - np.asarray(c)[inside] if inside else np.zeros(1)
+    wts = np.asarray(wt)[inside] if inside else np.zeros(1)
+    gains = res.word_gains.get(lang, np.zeros(0))
+    g = [0.0]
+    if len(gains):
+        g = [
+            max(0.0, float(x)) for w, x in zip(words(text), gains, strict=False) if a <= w.start < e
+        ]
+        g = g or [0.0]
+    run = [w for w in words(text) if a <= w.start < e]
+    lex_p = [0.0]
+    if res.lexical is not None:
+        lw = res.lexical.ru if lang == "ru" else res.lexical.en
+        lex_p = [w.p_unmatched for w in lw if w.content and a <= w.span.start < e] or [0.0]
+    return (
+        float((wts * unc).sum()),
+        float(unc.mean()),
+        math.log1p(len(run)),
+        float(sum(g)),
+        float(max(g)),
+        float(any(w.text[:1].isupper() and w.start > 0 for w in run)),
+        float(any(ch.isdigit() for w in run for ch in w.text)),
+        res.features.get("omit_cov" if lang == "ru" else "add_cov", 0.0),
+        res.similarity,
+        float(lang == "en"),
+        float(max(lex_p)),
+        float(np.mean(lex_p)),
+        res.features.get(f"lex_{lang}_mass", 0.0),
+    )
 
 
 SPAN_PROBS = ("clause_omit", "clause_add", "unit_omit", "unit_add")

@@ -36,6 +36,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -122,18 +123,13 @@ class DivergenceConfig:
     cov_overrides_anchors: bool = True  # coverage-flagged clauses skip the anchor veto
     # USE only: clause runs / clause-deleted sides from per-clause token features (faster)
     fast_clauses: bool = False
-    use_units: bool = (
-        True  # whole sentences without a counterpart inside m-n beads (align.divergence.units)
-    )
-    calibrated: bool = (
-        True  # the calibrated score and the score-consistent label (align.divergence.decision)
-    )
-    clause_model: bool = (
-        True  # clauses decided by the fitted clause model (align.divergence.decision)
-    )
-    word_model: bool = (
-        True  # word/phrase spans from the fitted word model (align.divergence.decision)
-    )
+    use_units: bool = True  # whole sentences without a counterpart (align.divergence.units)
+    # issue 12 (align.divergence.decision): calibrated score and score-consistent label, fitted
+    # clause and word models, the word-level lexicon (align.divergence.lexical)
+    calibrated: bool = True
+    clause_model: bool = True
+    word_model: bool = True
+    use_lexical: bool = True
     weights: tuple[float, ...] = FITTED_WEIGHTS
     bias: float = FITTED_BIAS
     len_mean: float = LOG_LEN_RATIO_MEAN
@@ -154,6 +150,7 @@ class TextScore:
     clause_rows: dict[str, list] = field(default_factory=dict, repr=False, compare=False)
     # per side: each word's deletion gain (words in align.divergence.clauses.words order; may be empty)
     word_gains: dict[str, NDArray] = field(default_factory=dict, repr=False, compare=False)
+    lexical: Any = field(default=None, repr=False, compare=False)  # a lexical.LexicalMatch
 
 
 def label_for(omitted: Sequence[Span], added: Sequence[Span]) -> DivergenceLabel:
