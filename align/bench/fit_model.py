@@ -53,19 +53,10 @@ RANK_FEATURES = (
     "lex_ru_max",
     "lex_en_max",
 )
-SCORE_FEATURES = (
-    "rank",  # the ranking model's value (rank part of the model file)
-    "unit_omit",  # P(no counterpart) of the least-matched Russian sentence (align.divergence.units)
-    "unit_add",
-    "clause_omit",  # P(no counterpart) of the least-matched Russian clause (clause model)
-    "clause_add",
-    "word_omit",  # P(no counterpart) of the strongest run of uncovered Russian words
-    "word_add",
-    "span_omit",  # 1 when a clause or sentence is flagged omitted
-    "span_add",
-    "run_ru",  # uncovered weight of the strongest run of uncovered Russian words
-    "run_en",
-)
+# the bead-level model of the combined score: the ranking value alone, Platt-scaled (with more
+# features, the dev fit left the ranking value a weight of ~0, and the score no longer ranked
+# faithful against perturbed translations where no span model fires)
+SCORE_FEATURES = ("rank",)
 RAW = DivergenceConfig(calibrated=False, clause_model=False, word_model=False)
 
 
@@ -362,7 +353,7 @@ def fit_calibrated(
             b + sum(wk * r.features.get(k, 0.0) for k, wk in zip(RANK_FEATURES, w, strict=True))
         )
     xs = feature_matrix(res, SCORE_FEATURES)
-    ws, bs = fit_logistic(xs, yb, l2=1e-3, nonneg=np.ones(len(SCORE_FEATURES), dtype=bool))
+    ws, bs = fit_logistic(xs, yb, l2=0.0, nonneg=np.ones(len(SCORE_FEATURES), dtype=bool))
     por = np.array(
         [
             combined_probability(r.features, float(x @ ws + bs), word_part["threshold"])
