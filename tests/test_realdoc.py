@@ -120,3 +120,12 @@ def test_label_agrees_with_calibrated_score(encoder):
         assert bool(r.omitted or r.added) == (r.label != "equivalent")
     raw = score_texts([(items[0].src, items[0].mt)], encoder, DivergenceConfig(calibrated=False))
     assert 0.0 <= raw[0].score <= 1.0
+
+
+def test_seed_only_the_dropped_paragraph_is_flagged(seed_run):
+    beads = seed_run.aligned[0].beads
+    flagged = [b for b in beads if b.divergence_label != "equivalent"]
+    assert [b.alignment_type for b in flagged] == ["1-0"]
+    assert "Патриот" in flagged[0].omitted_spans[0].text
+    thr = load_model()["score"]["threshold"]
+    assert all((b.divergence_score > thr) == (b in flagged) for b in beads)
