@@ -129,3 +129,17 @@ def test_seed_only_the_dropped_paragraph_is_flagged(seed_run):
     assert "Патриот" in flagged[0].omitted_spans[0].text
     thr = load_model()["score"]["threshold"]
     assert all((b.divergence_score > thr) == (b in flagged) for b in beads)
+
+
+@needs_data
+def test_eval_divergence_realdoc_command(tmp_path, monkeypatch):
+    import json
+
+    from align.cli import main
+
+    monkeypatch.setenv("ALIGN_BENCH_DIR", str(tmp_path / "benchmarks"))
+    out = tmp_path / "res.json"
+    args = ["eval-divergence", "--bench", "realdoc", "--split", "dev", "--limit", "1"]
+    assert main([*args, "--jobs", "1", "--out", str(out), "-q"]) == 0
+    res = json.loads(out.read_text(encoding="utf-8"))
+    assert res["untouched_beads"] > 0 and "sentence_omission_recall" in res

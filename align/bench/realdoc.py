@@ -273,6 +273,8 @@ class _Builder:
 
     # -- foreign material (from other documents of the same split)
     def _foreign_segment(self, rng: random.Random, doc_id: str) -> str:
+        if all(d.doc_id == doc_id for d in self.foreign):
+            raise ValueError("the benchmark needs at least two documents per source")
         while True:
             d = rng.choice(self.foreign)
             if d.doc_id == doc_id:
@@ -575,6 +577,7 @@ def build_realdoc(
 
     check_split(split)
     docs = {"wmt": load_wmt(data, split), "ntrex": load_ntrex(data, split)}
+    pools = docs  # foreign material comes from every document of the split, even with a limit
     if limit is not None:
         docs = {k: v[:limit] for k, v in docs.items()}
     tmp = out.with_name(out.name + ".tmp")
@@ -584,9 +587,9 @@ def build_realdoc(
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     gold_rows: list[Gold] = []
-    for _src, items in docs.items():
-        builder = _Builder(encoder, items, seed)
-        adjectives = _adjective_pool(builder, items)
+    for src, items in docs.items():
+        builder = _Builder(encoder, pools[src], seed)
+        adjectives = _adjective_pool(builder, pools[src])
         for index, doc in enumerate(items):
             segs = builder.perturb(doc, index, adjectives)
             ru, en, gold = _assemble(_SAFE_ID.sub("_", doc.doc_id), segs)
@@ -811,15 +814,22 @@ def cmd_realdoc(args, data: Path) -> int:
 
     encoder = get_encoder(args.encoder)
     cfg = DivergenceConfig()
-    res, _ = run_realdoc(encoder, args.split, data, cfg, limit=args.limit, jobs=args.jobs)
+    res, _ = run_realdoc(
+        encoder, args.split, data, cfg, limit=args.limit, jobs=args.jobs, progress=not args.quiet
+    )
     docs = "all documents" if args.limit is None else f"first {args.limit} documents per source"
     print(
         f"real-document divergence benchmark, {args.split} split ({docs}), "
         f"encoder {encoder.model_name}, whole pipeline"
     )
     print(format_realdoc({"this scorer": res}))
-    if args.json:
-        tmp = args.json.with_suffix(args.json.suffix + ".tmp")
-        tmp.write_text(json.dumps(res, indent=2), encoding="utf-8")
-        tmp.replace(args.json)
+    if args.out:
+        from align.cli.args import is_stdout
+        from align.io import atomic_files
+
+        if is_stdout(args.out):
+            print(json.dumps(res, indent=2))
+        else:
+            with atomic_files(args.out) as (tmp,):
+                tmp.write_text(json.dumps(res, indent=2), encoding="utf-8")
     return 0
