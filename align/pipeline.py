@@ -33,6 +33,7 @@ from align.divergence.scorer import (
     score_pair,
     score_texts,
 )
+from align.divergence.units import bead_layouts
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
 from align.errors import check_interrupted, signals_deferred
 from align.export.write import write_dataset
@@ -192,7 +193,9 @@ def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
     texts: list[tuple[str, str]] = _WORKER["texts"]  # type: ignore[assignment]
     e0 = enc.encode_seconds
     enc.clear_cache()  # as score_pair does before each batch: same state, same floats
-    res = score_texts(texts[bounds[0] : bounds[1]], enc, _WORKER["div_cfg"])  # type: ignore[arg-type]
+    layouts: list = _WORKER["layouts"]  # type: ignore[assignment]
+    part = slice(bounds[0], bounds[1])
+    res = score_texts(texts[part], enc, _WORKER["div_cfg"], layouts[part])  # type: ignore[arg-type]
     enc.clear_cache()
     return res, enc.encode_seconds - e0
 
@@ -260,7 +263,7 @@ def process_long_pair(
     # the chunks are score_pair's batches, so that every bead is scored in the same batch, from
     # the same encoder state, as with one process (bit-identical results whatever --jobs)
     bounds = [(a, min(a + SCORE_BATCH, len(texts))) for a in range(0, len(texts), SCORE_BATCH)]
-    _WORKER.update(encoder=encoder, texts=texts, div_cfg=div_cfg)
+    _WORKER.update(encoder=encoder, texts=texts, div_cfg=div_cfg, layouts=bead_layouts(aligned))
     results: list[TextScore] = []
     t0 = time.perf_counter()
     enc_s = 0.0

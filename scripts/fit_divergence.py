@@ -12,6 +12,13 @@
    word-level perturbations of NTREX dev sentences, NTREX dev clause items against their clean
    copies) plus a pointwise loss on the NTREX dev clause benchmark; Platt-calibrated.
 Prints the values to paste into ``align/divergence.py``.
+
+    python scripts/fit_divergence.py --model [--limit N]
+
+fits the parts of ``align/divergence_model.json`` (dev data only; :mod:`align.realfit`) and
+writes it: the clause model, the sentence-unit model, the ranking weights and the calibrated
+score with its label threshold. The real-document benchmark's dev corpus is built on first use
+(under ``benchmarks/``, ``$ALIGN_BENCH_DIR``).
 """
 
 from __future__ import annotations
@@ -32,8 +39,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--n-pairs", type=int, default=200, help="NTREX dev pairs (default 200)")
     ap.add_argument("--encoder", default="use-m3")
+    ap.add_argument("--model", action="store_true", help="fit and write the model file")
+    ap.add_argument("--limit", type=int, default=None, help="--model: first N dev docs/source")
     args = ap.parse_args()
     from align.encoders import get_encoder
+
+    if args.model:
+        from align.bench.data import shared_data
+        from align.bench.fit_model import fit_calibrated
+
+        path = fit_calibrated(
+            get_encoder(args.encoder), shared_data(), limit=args.limit, n_pairs=args.n_pairs
+        )
+        print(f"wrote {path}")
+        return 0
 
     cfg = fit(get_encoder(args.encoder), n_pairs=args.n_pairs)
     print(f"clause_sim = {cfg.clause_sim}")

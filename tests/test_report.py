@@ -274,7 +274,7 @@ def test_multi_document_report_in_the_browser(multi, chromium):
 
 def test_multi_document_screenshots(multi, chromium):
     html, sents, _ = multi
-    png = screenshot(html, ARTIFACTS / "report-multi.png", width=1400, height=1800)
+    png = screenshot(html, ARTIFACTS / "report-multi.png", width=1400, height=4000)
     img = Image.open(png).convert("RGB")
     names = sents.features["divergence_label"].names
     present = {names[i] for i in sents["divergence_label"]}

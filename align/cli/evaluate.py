@@ -2,6 +2,7 @@
 
 align eval BENCH [--split S] [--system X] [--out DIR]   alignment against gold beads
 align eval-divergence [--split S] [--ablations] [--out FILE.json]   the divergence benchmarks
+align eval-divergence --bench realdoc [--split S] [--limit N]   the real-document benchmark
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ def cmd_eval_divergence(args: argparse.Namespace) -> int:
     data = args.data or shared_data()
     if not data.is_dir():
         raise InputError(data, "shared data folder not found (set ALIGN_SHARED_DATA or --data)")
+    if args.bench == "realdoc":
+        from align.bench.realdoc import cmd_realdoc
+
+        return cmd_realdoc(args, data)
     encoder = get_encoder(args.encoder)
     base = DivergenceConfig(fast_clauses=args.fast_clauses)
     configs = ablation_configs(base) if args.ablations else {"full": base}
@@ -108,6 +113,17 @@ def register(add: Adder) -> None:
     )
     p = add("eval-divergence", cmd_eval_divergence, help_)
     p.add_argument("--split", choices=("dev", "test"), default="dev")
+    p.add_argument(
+        "--bench",
+        choices=("standard", "realdoc"),
+        default="standard",
+        help="standard: DEMETR-ru + NTREX clause benchmark; realdoc: whole WMT/NTREX documents "
+        "with deleted/inserted sentences, clauses and words, through the whole pipeline",
+    )
+    p.add_argument(
+        "--limit", type=int, default=None, help="realdoc: the first N documents per source"
+    )
+    p.add_argument("--jobs", type=int, default=None, help="realdoc: worker processes")
     p.add_argument(
         "--fast-clauses",
         action="store_true",

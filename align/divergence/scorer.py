@@ -36,6 +36,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -122,6 +123,13 @@ class DivergenceConfig:
     cov_overrides_anchors: bool = True  # coverage-flagged clauses skip the anchor veto
     # USE only: clause runs / clause-deleted sides from per-clause token features (faster)
     fast_clauses: bool = False
+    use_units: bool = True  # whole sentences without a counterpart (align.divergence.units)
+    # issue 12 (align.divergence.decision): calibrated score and score-consistent label, fitted
+    # clause and word models, the word-level lexicon (align.divergence.lexical)
+    calibrated: bool = True
+    clause_model: bool = True
+    word_model: bool = True
+    use_lexical: bool = True
     weights: tuple[float, ...] = FITTED_WEIGHTS
     bias: float = FITTED_BIAS
     len_mean: float = LOG_LEN_RATIO_MEAN
@@ -137,6 +145,12 @@ class TextScore:
     omitted: list[Span] = field(default_factory=list)
     added: list[Span] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
+    coverage: Coverage | None = field(default=None, repr=False, compare=False)
+    # per side: (clause span, clause features) for the clause model (align.divergence.decision)
+    clause_rows: dict[str, list] = field(default_factory=dict, repr=False, compare=False)
+    # per side: each word's deletion gain (words in align.divergence.clauses.words order; may be empty)
+    word_gains: dict[str, NDArray] = field(default_factory=dict, repr=False, compare=False)
+    lexical: Any = field(default=None, repr=False, compare=False)  # a lexical.LexicalMatch
 
 
 def label_for(omitted: Sequence[Span], added: Sequence[Span]) -> DivergenceLabel:
@@ -307,6 +321,7 @@ def _unmatched(
     cfg: DivergenceConfig,
     word_gains: NDArray | None = None,
     cov: Coverage | None = None,
+    rows: list | None = None,
 ) -> tuple[list[Span], float]:
     """Clauses of ``src`` with no counterpart in ``tgt`` and the strongest clause evidence."""
     tgt_vecs = emb([*tgt.windows, tgt.text])
@@ -328,15 +343,36 @@ def _unmatched(
     if word_gains is not None and len(word_gains):
         flagged |= _clause_word_gains(src, word_gains) > cfg.clause_word_gain
     by_cov = np.zeros(n, dtype=bool)
+    unc = np.full(n, 0.5)
+    if cov is not None:
+        unc = np.array([cov.uncovered_in(c, src.lang) for c in src.clauses])
     if cov is not None and math.isfinite(cfg.clause_uncovered):
         # most of the clause's words have no counterpart, and leaving it out does not hurt
-        unc = np.array([cov.uncovered_in(c, src.lang) for c in src.clauses])
         by_cov = (unc >= cfg.clause_uncovered) & (gain > cfg.clause_uncovered_gain)
         flagged |= by_cov
     out: list[Span] = []
+    tgt_exact, _ = anchors(tgt.text, tgt.lang)
+    tgt_words = [w.text for w in words(tgt.text)]
+    if rows is not None:  # the clause model's features (align.divergence.decision)
+        wg = _clause_word_gains(src, word_gains) if word_gains is not None else np.zeros(n)
+        n_side = max(1, len(words(src.text)))
+        for i, c in enumerate(src.clauses):
+            found = _anchors_found(c.text, src.lang, tgt.text, tgt_exact, tgt_words, cfg)
+            nw = len(words(c.text))
+            feats = (
+                float(best[i]),
+                float(gain[i]),
+                float(unc[i]),
+                0.5 if found is None else float(found),
+                float(wg[i]) if len(wg) == n else 0.0,
+                math.log1p(nw),
+                nw / n_side,
+                float(src.lang == "en"),
+                float(n == 1),
+                cos,
+            )
+            rows.append((c, feats))
     if flagged.any():
-        tgt_exact, _ = anchors(tgt.text, tgt.lang)
-        tgt_words = [w.text for w in words(tgt.text)]
         for i in np.flatnonzero(flagged):
             c = src.clauses[int(i)]
             # the word alignment already pairs anchors one-to-one: a name that occurs once in
@@ -363,8 +399,13 @@ def score_texts(
     pairs: Sequence[tuple[str, str]],
     encoder: TextEncoder,
     cfg: DivergenceConfig | None = None,
+    layouts: Sequence[tuple[list[Span], list[Span]]] | None = None,
 ) -> list[TextScore]:
-    """Score Russian/English text pairs (all texts embedded in one batched call)."""
+    """Score Russian/English text pairs (all texts embedded in one batched call).
+
+    ``layouts``: per pair, the sentence spans of each side (a bead's aligned sentences); by
+    default the sentence splitter's. Sentences without a counterpart (:mod:`align.divergence.units`) and
+    the calibrated score (:mod:`align.divergence.decision`) are added last."""
     cfg = cfg or DivergenceConfig()
     plans: list[tuple[_Side, _Side] | None] = []
     texts: list[str] = []
@@ -410,15 +451,28 @@ def score_texts(
         cov = None
         if cfg.use_coverage:
             cov = coverage(ru, en, wvecs, cfg.cov_center, cfg.cov_width, cfg.cov_function_weight)
-        omitted, ev_om = _unmatched(r, e, emb, cos, cfg, gains[0], cov)
-        added, ev_ad = _unmatched(e, r, emb, cos, cfg, gains[1], cov)
+        crows: dict[str, list] = {"ru": [], "en": []}
+        omitted, ev_om = _unmatched(r, e, emb, cos, cfg, gains[0], cov, crows["ru"])
+        added, ev_ad = _unmatched(e, r, emb, cos, cfg, gains[1], cov, crows["en"])
         feats = features_of(ru, en, cos, ev_om, ev_ad, gains, cfg, cov)
         z = cfg.bias + sum(w * feats[n] for w, n in zip(cfg.weights, FEATURES, strict=True))
         score = round(_sigmoid(z), 6)
         out.append(
-            TextScore(round(cos, 4), score, label_for(omitted, added), omitted, added, feats)
+            TextScore(
+                round(cos, 4),
+                score,
+                label_for(omitted, added),
+                omitted,
+                added,
+                feats,
+                cov,
+                crows,
+                {"ru": gains[0], "en": gains[1]},
+            )
         )
-    return out
+    from align.divergence.decision import finish
+
+    return finish(pairs, out, encoder, cfg, layouts)
 
 
 def features_of(
@@ -474,13 +528,16 @@ def score_pair(
     GEMM results depend on the rows batched together, so a bead's score depends only on its
     batch, which is the same whether the batches run here or in worker processes. ``on_batch``
     is called after each batch with the share of the beads it held (for progress bars)."""
-    texts = bead_texts(aligned)
+    from align.divergence.units import bead_layouts
+
+    texts, layouts = bead_texts(aligned), bead_layouts(aligned)
     results: list[TextScore] = []
     for a in range(0, len(texts), SCORE_BATCH):
         encoder.clear_cache()
-        results += score_texts(texts[a : a + SCORE_BATCH], encoder, cfg)
+        batch = slice(a, a + SCORE_BATCH)
+        results += score_texts(texts[batch], encoder, cfg, layouts[batch])
         if on_batch is not None:
-            on_batch(len(texts[a : a + SCORE_BATCH]) / len(texts))
+            on_batch(len(texts[batch]) / len(texts))
     return apply_scores(aligned, results)
 
 

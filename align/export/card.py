@@ -337,16 +337,33 @@ clean = pairs.filter(lambda r: r["divergence_label"] == 0)  # 0 = "equivalent"
 - Paired documents are often not translations of each other but independent reports of the
   same event: a divergence is a difference between the two texts, not necessarily a
   translation error.
-- Scores are calibrated for Russian–English news text; other genres are untested. The
-  calibration data are benchmarks in which half the items were perturbed, so read
-  `divergence_score` as a ranking: untouched pairs of a loose human news translation (NTREX
-  dev) score 0.25–0.67 (10th–90th percentile, median 0.46), pairs with a clause added or
-  removed have medians of 0.60–0.68. `divergence_label` (from the spans) is the decision.
+- Scores are calibrated for Russian–English news text; other genres are untested.
+
+## How to read `divergence_score`
+
+`divergence_score` is the probability that the bead is divergent — that one side has content
+(a sentence, a clause, a word or phrase) the other lacks. It was calibrated on natural
+document data: whole WMT and NTREX news documents with their professional translations, most of
+their beads untouched, some with English sentences, clauses or words deleted or foreign ones
+inserted (the real-document benchmark's dev documents, `align eval-divergence --bench realdoc`).
+A bead is labelled divergent exactly when its score is above {_threshold():.2f}; below that the
+label is `equivalent` and no spans are given. Sort by the score to see the most likely
+divergences first; 1-0 and 0-1 beads (a whole sentence on one side only) score 1.0. A score of
+0.9 on a 1-1 bead means that about nine in ten such beads had a real difference in the
+calibration data; a loose but faithful rendering can still score high, and a single changed
+word is found less reliably than a missing sentence or clause (see the toolkit's
+docs/divergence.md for the measured recall and precision per kind).
 
 ## Citation
 
 {_citation(corpus_name, docs)}
 """
+
+
+def _threshold() -> float:
+    from align.divergence.fitted import load_model
+
+    return float(load_model()["score"]["threshold"])
 
 
 def dataset_card(

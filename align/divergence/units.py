@@ -1,0 +1,206 @@
+"""Whole sentences without a counterpart, wherever the aligner put them.
+
+The clause test of the scorer works inside one bead text and missed a whole sentence whose
+translation was deleted when the aligner merged it into an m-n bead with its neighbour, or
+paired it with an unrelated orphan of the other side (1-1 / 2-2 of unrelated sentences). This
+module tests every *sentence* of a pair as a unit, with features measured against the other
+side:
+
+* ``best``: its highest cosine against the other side's sentences and runs of consecutive
+  sentences (its translation, possibly merged with a neighbour, is one of them);
+* ``gain``: how much leaving it out raises the pair's cosine (a sentence with a counterpart
+  lowers the cosine when left out; an unrelated one raises it); 0 for a lone sentence;
+* ``uncovered``: the share of its words without a counterpart in the scorer's word alignment
+  (:mod:`align.divergence.coverage`); its length, its share of its side, the side.
+
+``P(no counterpart)`` is a logistic model over these features, fitted by
+``scripts/fit_divergence.py`` on the sentences of the real-document benchmark's *dev* documents
+run through the whole pipeline (:mod:`align.bench.realdoc`; label: the sentence is mostly perturbed
+text) and stored in the model file (:mod:`align.divergence.fitted`). A sentence above the model's
+threshold is an omitted span (Russian) or an added span (English).
+
+In a pipeline run the sentences of a bead are the aligner's; for raw text pairs
+(:func:`align.divergence.scorer.score_texts` without layouts) they come from the sentence splitter.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from align.divergence.clauses import words
+from align.divergence.coverage import Coverage
+from align.encoders import TextEncoder
+from align.model import AlignedPair, Span
+
+MAX_UNITS = 8  # beads with more sentences on a side are not tested (runs grow quadratically)
+UNIT_FEATURES = (
+    "best",  # highest cosine against the other side's sentences and runs of sentences
+    "gain",  # cosine gain of the pair when the sentence is left out (0 for a lone sentence)
+    "lone",  # 1 when the sentence is alone on its side (nothing to leave it out of)
+    "uncovered",  # weighted share of its words without a counterpart (align.divergence.coverage)
+    "log_words",  # log(1 + words of the sentence)
+    "share",  # its share of its side's words
+    "is_en",  # 1 for an English sentence (a candidate addition)
+)
+
+Layout = tuple[list[Span], list[Span]]  # sentence spans of the Russian and the English text
+
+
+@dataclass(frozen=True)
+class UnitModel:
+    """``P(no counterpart) = sigmoid(w . features + bias)``; a sentence is unmatched when the
+    probability exceeds ``threshold``."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float = 0.5
+
+    def prob(self, feats: NDArray[np.float64]) -> NDArray[np.float64]:
+        w = np.array([self.weights.get(n, 0.0) for n in UNIT_FEATURES])
+        return 1.0 / (1.0 + np.exp(-(feats @ w + self.bias)))
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """One sentence of a pair: its side, its span in that side's text and its features."""
+
+    lang: str
+    span: Span
+    features: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """Per pair: the unmatched sentences of each side and the highest probability each way
+    (0 when no sentence could be tested)."""
+
+    omitted: list[Span]
+    added: list[Span]
+    omit_p: float
+    add_p: float
+
+
+def sentence_layout(text: str, lang: str) -> list[Span]:
+    """Sentence spans of a raw text (the pipeline's sentence splitter)."""
+    from align.segment import split_sentences
+
+    return [Span(text[a:b], a, b) for a, b in split_sentences(text, lang)]  # type: ignore[arg-type]
+
+
+def bead_layouts(aligned: AlignedPair) -> list[Layout]:
+    """Per bead, each side's sentence spans in the bead text (sentences joined by a space)."""
+    out = []
+    for b in aligned.beads:
+        sides = []
+        for lang, ids in (("ru", b.ru_ids), ("en", b.en_ids)):
+            sents = aligned.seg.sents(lang)  # type: ignore[arg-type]
+            spans, pos = [], 0
+            for i in ids:
+                t = sents[i].text
+                spans.append(Span(t, pos, pos + len(t)))
+                pos += len(t) + 1
+            sides.append(spans)
+        out.append((sides[0], sides[1]))
+    return out
+
+
+def _runs(n: int) -> list[tuple[int, int]]:
+    return [(a, b) for a in range(n) for b in range(a + 1, n + 1)]
+
+
+def _testable(layout: Layout) -> bool:
+    ru, en = layout
+    return bool(ru) and bool(en) and max(len(ru), len(en)) <= MAX_UNITS
+
+
+def _texts(pair: tuple[str, str], layout: Layout) -> list[str]:
+    out: list[str] = []
+    for text, spans in zip(pair, layout, strict=True):
+        parts = [text[s.start : s.end] for s in spans]
+        out += [" ".join(parts[a:c]) for a, c in _runs(len(parts))]
+        if len(parts) > 1:
+            out += [" ".join(parts[:k] + parts[k + 1 :]) for k in range(len(parts))]
+    return out
+
+
+def unit_features(
+    pairs: Sequence[tuple[str, str]],
+    layouts: Sequence[Layout],
+    encoder: TextEncoder,
+    covs: Sequence[Coverage | None],
+) -> list[list[UnitRow]]:
+    """Per pair, the feature rows of its sentences (one batched embedding call for all)."""
+    texts: list[str] = []
+    for pair, lay in zip(pairs, layouts, strict=True):
+        if _testable(lay):
+            texts += _texts(pair, lay)
+    texts = list(dict.fromkeys(texts))
+    vec = dict(zip(texts, encoder.embed(texts), strict=True)) if texts else {}
+    return [
+        _rows(pair, lay, vec, cov) if _testable(lay) else []
+        for pair, lay, cov in zip(pairs, layouts, covs, strict=True)
+    ]
+
+
+def _rows(
+    pair: tuple[str, str],
+    layout: Layout,
+    vec: dict[str, NDArray[np.float32]],
+    cov: Coverage | None,
+) -> list[UnitRow]:
+    parts = {
+        lang: [text[s.start : s.end] for s in spans]
+        for lang, text, spans in zip(("ru", "en"), pair, layout, strict=True)
+    }
+    spans = dict(zip(("ru", "en"), layout, strict=True))
+    full = {lang: vec[" ".join(p)] for lang, p in parts.items()}
+    cos = float(full["ru"] @ full["en"])
+    rows: list[UnitRow] = []
+    for lang, other in (("ru", "en"), ("en", "ru")):
+        texts, otexts = parts[lang], parts[other]
+        runs = np.stack([vec[" ".join(otexts[a:c])] for a, c in _runs(len(otexts))])
+        n_side = max(1, sum(len(words(t)) for t in texts))
+        for k, t in enumerate(texts):
+            best = float((runs @ vec[t]).max())
+            lone = len(texts) == 1
+            gain = 0.0
+            if not lone:
+                gain = float(vec[" ".join(texts[:k] + texts[k + 1 :])] @ full[other]) - cos
+            unc = cov.uncovered_in(spans[lang][k], lang) if cov is not None else 0.5
+            nw = len(words(t))
+            f = (best, gain, float(lone), unc, math.log1p(nw), nw / n_side, float(lang == "en"))
+            rows.append(UnitRow(lang, spans[lang][k], f))
+    return rows
+
+
+def decide(rows_per_pair: Sequence[Sequence[UnitRow]], model: UnitModel) -> list[UnitResult]:
+    """The unmatched sentences of every pair under ``model``."""
+    out = []
+    for rows in rows_per_pair:
+        flagged: dict[str, list[Span]] = {"ru": [], "en": []}
+        top = {"ru": 0.0, "en": 0.0}
+        if rows:
+            p = model.prob(np.array([r.features for r in rows]))
+            for r, pk in zip(rows, p, strict=True):
+                top[r.lang] = max(top[r.lang], float(pk))
+                if pk > model.threshold:
+                    flagged[r.lang].append(r.span)
+        out.append(UnitResult(flagged["ru"], flagged["en"], top["ru"], top["en"]))
+    return out
+
+
+def merge_spans(text: str, *groups: Sequence[Span]) -> list[Span]:
+    """The union of span lists over one text, as sorted non-overlapping spans."""
+    iv = sorted((s.start, s.end) for g in groups for s in g)
+    out: list[list[int]] = []
+    for a, c in iv:
+        if out and a <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], c)
+        else:
+            out.append([a, c])
+    return [Span(text[a:c], a, c) for a, c in out]
