@@ -17,24 +17,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-from datasets import DatasetDict
+from typing import TYPE_CHECKING
 
 from align.alignment import AlignConfig, align_pair
-from align.divergence.scorer import (
-    DivergenceConfig,
-    TextScore,
-    apply_scores,
-    bead_texts,
-    score_pair,
-    score_texts,
-)
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
-from align.export.write import write_dataset
 from align.ingest import Corpus, read_corpus
 from align.model import AlignedPair, DocPair, SegmentedPair
 from align.progress import progress_bar
 from align.segment import segment_pair
+
+if TYPE_CHECKING:  # imported where used: datasets and the scorer cost ~1 s of every start
+    from datasets import DatasetDict
+
+    from align.divergence.scorer import DivergenceConfig, TextScore
 
 Segmenter = Callable[[DocPair], SegmentedPair]
 Tick = Callable[[float], None]  # progress inside one document: called with a share of it
@@ -119,6 +114,8 @@ def process_pair(
     ``segment``: the sentence splitter (e.g. :func:`align.segment.presegmented_pair` for
     text that is already one sentence per line). ``tick``: called with the share of the
     document done, after the alignment and after each batch of scored beads."""
+    from align.divergence.scorer import score_pair
+
     times = times if times is not None else StageTimes()
     try:
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
@@ -175,6 +172,8 @@ def _worker_init() -> None:
 
 
 def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
+    from align.divergence.scorer import score_texts
+
     enc = _WORKER["encoder"]
     assert isinstance(enc, TextEncoder)
     texts: list[tuple[str, str]] = _WORKER["texts"]  # type: ignore[assignment]
@@ -206,6 +205,8 @@ def process_long_pair(
 ) -> AlignedPair:
     """One document with ``jobs`` processes: aligned here (bertalign's passes are sequential),
     its beads scored in forked workers, in chunks (scores do not depend on the chunking)."""
+    from align.divergence.scorer import apply_scores, bead_texts, score_pair
+
     times = times if times is not None else StageTimes()
     try:
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
@@ -380,6 +381,8 @@ def run_corpus(
     out_path = None
     if out is not None:
         out_path = Path(out)
+        from align.export.write import write_dataset
+
         with _timed(times, "export"):
             dataset = write_dataset(
                 aligned, out_path, corpus_name=corpus.name, corpus_info=corpus.info
