@@ -7,9 +7,12 @@ thread); the result does not depend on ``jobs``.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import multiprocessing.pool
+import os
+import signal
 import sys
 import time
 import warnings
@@ -21,7 +24,9 @@ from typing import TYPE_CHECKING
 
 from align.alignment import AlignConfig, align_pair
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
+from align.errors import check_interrupted, signals_deferred
 from align.ingest import Corpus, read_corpus
+from align.io import check_output_dir, output_lock
 from align.model import AlignedPair, DocPair, SegmentedPair
 from align.progress import progress_bar
 from align.segment import segment_pair
@@ -117,6 +122,7 @@ def process_pair(
     from align.divergence.scorer import score_pair
 
     times = times if times is not None else StageTimes()
+    encoder.clear_cache()  # a document's results depend on nothing processed before it
     try:
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
         tick(ALIGN_SHARE)
@@ -161,8 +167,13 @@ def _work(i: int) -> tuple[int, AlignedPair, StageTimes]:
     return i, aligned, times
 
 
-def _worker_init() -> None:
-    """One BLAS / torch thread per worker process (the workers are the parallelism)."""
+def _worker_init(parent: int) -> None:
+    """One BLAS / torch thread per worker process (the workers are the parallelism); a worker
+    ends with its parent (no orphan printing BrokenPipe tracebacks after a kill -9) and leaves
+    Ctrl-C and SIGTERM handling to the parent, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     enc = _WORKER["encoder"]
     if hasattr(enc, "threads"):
         enc.threads = 1  # type: ignore[attr-defined]
@@ -172,24 +183,48 @@ def _worker_init() -> None:
 
 
 def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
-    from align.divergence.scorer import score_texts
-
     enc = _WORKER["encoder"]
     assert isinstance(enc, TextEncoder)
+    from align.divergence.scorer import score_texts
+
     texts: list[tuple[str, str]] = _WORKER["texts"]  # type: ignore[assignment]
     e0 = enc.encode_seconds
+    enc.clear_cache()  # as score_pair does before each batch: same state, same floats
     res = score_texts(texts[bounds[0] : bounds[1]], enc, _WORKER["div_cfg"])  # type: ignore[arg-type]
     enc.clear_cache()
     return res, enc.encode_seconds - e0
 
 
-def _fork_pool(jobs: int) -> multiprocessing.pool.Pool:
+def _die_with_parent(parent: int) -> None:
+    try:  # Linux: SIGTERM when the parent process dies
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(0)
+
+
+@contextmanager
+def _fork_pool(jobs: int) -> Iterator[multiprocessing.pool.Pool]:
+    """A pool of forked workers, terminated when the block ends however it ends.
+
+    Built with SIGTERM/SIGINT deferred: interrupted half-way, it would leave workers no one
+    stops, and its helper thread forking new ones at interpreter shutdown (with a traceback)."""
     ctx = multiprocessing.get_context("fork")
-    with warnings.catch_warnings():
-        # Python warns that forking a process with threads may deadlock; ours are idle
-        # BLAS/torch pool threads at this point, and workers reset their pools to one thread.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return ctx.Pool(jobs, initializer=_worker_init)
+    pool = None
+    try:
+        with signals_deferred(), warnings.catch_warnings():
+            # Python warns that forking a process with threads may deadlock; ours are idle
+            # BLAS/torch pool threads here, and workers reset their pools to one thread.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pool = ctx.Pool(jobs, initializer=_worker_init, initargs=(os.getpid(),))
+        yield pool
+    finally:
+        if pool is not None:
+            with signals_deferred():
+                pool.terminate()
+                pool.join()
 
 
 def process_long_pair(
@@ -204,8 +239,8 @@ def process_long_pair(
     tick: Tick = _no_tick,
 ) -> AlignedPair:
     """One document with ``jobs`` processes: aligned here (bertalign's passes are sequential),
-    its beads scored in forked workers, in chunks (scores do not depend on the chunking)."""
-    from align.divergence.scorer import apply_scores, bead_texts, score_pair
+    its beads scored in forked workers, one scoring batch per task (as :func:`score_pair`)."""
+    from align.divergence.scorer import SCORE_BATCH, apply_scores, bead_texts, score_pair
 
     times = times if times is not None else StageTimes()
     try:
@@ -222,10 +257,9 @@ def process_long_pair(
                 )
             finally:
                 encoder.clear_cache()
-    n_chunks = min(len(texts), 8 * jobs)
-    bounds = [
-        (k * len(texts) // n_chunks, (k + 1) * len(texts) // n_chunks) for k in range(n_chunks)
-    ]
+    # the chunks are score_pair's batches, so that every bead is scored in the same batch, from
+    # the same encoder state, as with one process (bit-identical results whatever --jobs)
+    bounds = [(a, min(a + SCORE_BATCH, len(texts))) for a in range(0, len(texts), SCORE_BATCH)]
     _WORKER.update(encoder=encoder, texts=texts, div_cfg=div_cfg)
     results: list[TextScore] = []
     t0 = time.perf_counter()
@@ -234,6 +268,7 @@ def process_long_pair(
         with _fork_pool(jobs) as pool:
             for res, e in pool.imap(_score_chunk, bounds):
                 results.extend(res)
+                check_interrupted()
                 enc_s += e
                 tick(len(res) / len(texts) * (1 - ALIGN_SHARE))
     finally:
@@ -309,6 +344,7 @@ def process_pairs(
         for p in pairs:
             out.append(run(p, bar.tick_for(p)))
             bar.finished(p)
+            check_interrupted()  # a signal taken in a library's __del__
         bar.close()
         return out
 
@@ -335,6 +371,7 @@ def process_pairs(
                 results[i] = aligned
                 times.add(t)
                 bar.finished(pairs[i])
+                check_interrupted()  # a signal taken in a library's __del__
     finally:
         _WORKER.clear()
         bar.close()
@@ -351,18 +388,43 @@ def run_corpus(
     progress: bool = True,
     jobs: int | None = None,
     segment: Segmenter = segment_pair,
+    force: bool = False,
 ) -> RunResult:
     """Run every stage on a corpus folder; write the dataset to ``out`` when given.
 
-    Input is fully read and validated before anything is computed or written. ``jobs``:
-    worker processes for the documents (default: one per core, at most one per document).
-    ``segment``: the sentence splitter (:func:`align.segment.presegmented_pair` for text that
-    is already one sentence per line).
+    Input is fully read and validated, and ``out`` checked (never the input or a folder around
+    it; only an earlier export unless ``force``; writable) and locked, before anything is
+    computed or written. ``jobs``: worker processes for the documents (default: one per core,
+    at most one per document); results are bit-identical whatever ``jobs``. ``segment``: the
+    sentence splitter (:func:`align.segment.presegmented_pair` for text that is already one
+    sentence per line).
     """
     quiet_libraries()
     times = StageTimes()
     with _timed(times, "load"):
         corpus = read_corpus(corpus_dir)
+    settings = {"align_cfg": align_cfg, "div_cfg": div_cfg, "progress": progress, "jobs": jobs}
+    settings |= {"segment": segment, "force": force, "times": times}
+    if out is None:
+        return _run(corpus, None, encoder, **settings)  # type: ignore[arg-type]
+    check_output_dir(out, kind="dataset", reads=[corpus_dir], force=force)
+    with output_lock(out):
+        return _run(corpus, Path(out), encoder, **settings)  # type: ignore[arg-type]
+
+
+def _run(
+    corpus: Corpus,
+    out_path: Path | None,
+    encoder: str | TextEncoder,
+    *,
+    align_cfg: AlignConfig | None,
+    div_cfg: DivergenceConfig | None,
+    progress: bool,
+    jobs: int | None,
+    segment: Segmenter,
+    force: bool,
+    times: StageTimes,
+) -> RunResult:
     t0 = time.perf_counter()
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
     model_load_s = time.perf_counter() - t0
@@ -378,14 +440,13 @@ def run_corpus(
         segment=segment,
     )
     dataset = None
-    out_path = None
-    if out is not None:
-        out_path = Path(out)
+    if out_path is not None:
+        check_interrupted()
         from align.export.write import write_dataset
 
         with _timed(times, "export"):
             dataset = write_dataset(
-                aligned, out_path, corpus_name=corpus.name, corpus_info=corpus.info
+                aligned, out_path, corpus_name=corpus.name, corpus_info=corpus.info, force=force
             )
     return RunResult(
         corpus=corpus,

@@ -7,11 +7,24 @@ NLTK's punkt models. Every sentence keeps its paragraph id and character offsets
 
 from __future__ import annotations
 
+import logging
+import re
 from functools import cache
 
 from sentence_splitter import SentenceSplitter
 
 from align.model import DocPair, Lang, SegmentedPair, Sentence
+
+# Limits that keep time linear in the length of text without sentence boundaries (measured: a
+# 40,000-character paragraph with no sentence punctuation took 83 s and 200,000 characters did
+# not finish in 10 minutes, as one "sentence"; docs/reliability.md). A longer sentence is cut
+# into pieces at the last clause punctuation or space before the limit; the splitter (whose
+# time grows faster than linearly: 0.07 s at 40,000 characters, 2.3 s at 200,000) sees a
+# paragraph in chunks of at most SPLIT_CHUNK_CHARS, cut after sentence-final punctuation.
+MAX_SENTENCE_CHARS = 1000
+SPLIT_CHUNK_CHARS = 20_000
+_PIECE_BREAKS = (re.compile(r"[.!?…;:][\"»”')\]]*\s+"), re.compile(r",\s+"), re.compile(r"\s+"))
+_log = logging.getLogger("align")
 
 
 @cache
@@ -19,8 +32,56 @@ def _splitter(lang: Lang) -> SentenceSplitter:
     return SentenceSplitter(language=lang)
 
 
+def cut_points(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` as pieces of at most ``limit`` characters, each cut after the last
+    sentence/clause punctuation or space of its window (mid-word only when there is none).
+    Linear time: each window is searched once."""
+    out: list[tuple[int, int]] = []
+    while end - start > limit:
+        window = text[start : start + limit]
+        cut = limit
+        for pattern in _PIECE_BREAKS:
+            ends = [m.end() for m in pattern.finditer(window) if m.end() > limit // 2]
+            if ends:
+                cut = ends[-1]
+                break
+        piece = text[start : start + cut].rstrip()
+        out.append((start, start + len(piece)))
+        start += cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        out.append((start, end))
+    return out
+
+
 def split_sentences(paragraph: str, lang: Lang) -> list[tuple[int, int]]:
-    """Split one paragraph; return the (start, end) character offsets of its sentences."""
+    """Split one paragraph; return the (start, end) character offsets of its sentences.
+
+    No sentence is longer than :data:`MAX_SENTENCE_CHARS` (longer ones are cut, with a note on
+    stderr)."""
+    spans: list[tuple[int, int]] = []
+    for a, b in cut_points(paragraph, 0, len(paragraph), SPLIT_CHUNK_CHARS):
+        spans += [(a + s, a + e) for s, e in _split_chunk(paragraph[a:b], lang)]
+    out: list[tuple[int, int]] = []
+    cut = 0
+    for s, e in spans:
+        pieces = cut_points(paragraph, s, e, MAX_SENTENCE_CHARS)
+        cut += len(pieces) > 1
+        out += pieces
+    if cut:
+        _log.warning(
+            "%d %s sentence(s) longer than %d characters cut into pieces (text without "
+            "sentence punctuation?): %.60s...",
+            cut,
+            lang,
+            MAX_SENTENCE_CHARS,
+            paragraph,
+        )
+    return out
+
+
+def _split_chunk(paragraph: str, lang: Lang) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for raw in _splitter(lang).split(text=paragraph):

@@ -20,14 +20,17 @@ and informational lines; bars are drawn only on a terminal and never with ``TQDM
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from align import __version__
 from align.cli import evaluate, pipeline, tools
-from align.cli.args import Command, HelpFormatter
-from align.errors import AlignError
+from align.cli.args import Command, HelpFormatter, printable
+from align.errors import AlignError, Terminated, on_signal, reset_interrupted
 
 GROUPS = (pipeline, tools, evaluate)
 
@@ -71,21 +74,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warnings_to_stderr() -> None:
+    """The library's notes (``logging.getLogger("align")``) as ``align: note: ...`` lines."""
+    log = logging.getLogger("align")
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("align: note: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Exit codes: 0 success, 1 bad input or a runtime error (one line on
+    stderr), 2 bad usage (argparse), 130 interrupted, 143 terminated, 141 closed pipe."""
     args = build_parser().parse_args(argv)
+    _warnings_to_stderr()
+    if threading.current_thread() is not threading.main_thread():
+        return _run(args)
+    reset_interrupted()
+    previous = {
+        signal.SIGTERM: signal.signal(signal.SIGTERM, on_signal(Terminated)),
+        signal.SIGINT: signal.signal(signal.SIGINT, on_signal(KeyboardInterrupt)),
+    }
+    try:
+        return _run(args)
+    finally:  # (main may be called from a program or a test that has its own handlers)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows up here, not at interpreter exit
         return code
     except AlignError as err:  # a runtime error; 2 is argparse's, for usage errors
-        print(f"align: error: {err}", file=sys.stderr)
+        print(f"align: error: {printable(str(err))}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `align ... | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    except OSError as err:  # a full or failing disk, found while writing: one line
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"align: error: {printable(where)}{err.strerror or err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("align: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `align ... | head`: the reader left; stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+    except Terminated:
+        print("align: terminated", file=sys.stderr)
+        return 143
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -61,6 +62,22 @@ def info(args: argparse.Namespace, message: str) -> None:
         return
     data_on_stdout = is_stdout(getattr(args, "out", None))
     print(message, file=sys.stderr if data_on_stdout else sys.stdout)
+
+
+# bidirectional-text controls can make a terminal line read differently from what it holds
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: control characters (escape sequences, newlines,
+    C1 controls) and bidi controls shown as ``\\xNN`` / ``\\uNNNN`` escapes."""
+
+    def esc(c: str) -> str:
+        if c in _BIDI or unicodedata.category(c) in ("Cc", "Cs"):
+            return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+        return c
+
+    return "".join(map(esc, text))
 
 
 class Adder(Protocol):

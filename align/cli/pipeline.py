@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from align.cli.args import CORPUS_EPILOG, Adder, Command, encoder_arg, info, out_path
+from align.cli.args import CORPUS_EPILOG, Adder, Command, encoder_arg, info, out_path, printable
 
 
 def _at_least_2(value: str) -> int:
@@ -90,6 +90,15 @@ def _align_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _force_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace --out even when it is not an earlier output of this command (never the "
+        "corpus, a folder inside or around it, or a symbolic link)",
+    )
+
+
 def _align_cfg(args: argparse.Namespace):  # -> AlignConfig
     from align.alignment import AlignConfig
 
@@ -121,22 +130,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         encoder=args.encoder,
         align_cfg=_align_cfg(args),
         jobs=args.jobs,
+        force=args.force,
         segment=_segmenter(args),
         progress=not args.quiet,
     )
     if args.quiet:
         return 0
-    print(f"dataset written to {res.out}")
-    print(
-        f"  load it: datasets.load_from_disk({str(res.out)!r}) or datasets.load_dataset({str(res.out)!r})"
-    )
+    out = printable(str(res.out))
+    print(f"dataset written to {out}")
+    print(f"  load it: datasets.load_from_disk({out!r}) or datasets.load_dataset({out!r})")
     for a in res.aligned:
         s = a.summary()
         types: dict[str, int] = {}
         for b in a.beads:
             types[b.alignment_type] = types.get(b.alignment_type, 0) + 1
         print(
-            f"{a.doc_id}: {len(a.seg.ru)} ru / {len(a.seg.en)} en sentences, {len(a.beads)} beads "
+            f"{printable(a.doc_id)}: {len(a.seg.ru)} ru / {len(a.seg.en)} en sentences, {len(a.beads)} beads "
             f"({', '.join(f'{t}: {n}' for t, n in sorted(types.items()))}); "
             f"{words(a).omitted}: {s.omitted_share:.1%}; {words(a).added}: {s.added_share:.1%}"
         )
@@ -147,9 +156,9 @@ def cmd_run(args: argparse.Namespace) -> int:
                     continue
                 print(f"  [{b.divergence_label}, score {b.divergence_score:.2f}]")
                 for sp in b.omitted_spans:
-                    print(f"    - Russian only: {sp.text}")
+                    print(f"    - Russian only: {printable(sp.text)}")
                 for sp in b.added_spans:
-                    print(f"    + English only: {sp.text}")
+                    print(f"    + English only: {printable(sp.text)}")
     if args.timings:
         n = sum(len(a.seg.ru) + len(a.seg.en) for a in res.aligned)
         total = sum(res.times.as_dict().values())
@@ -191,19 +200,29 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from align.alignment import align_pair
-    from align.encoders import get_encoder
     from align.ingest import read_corpus
-    from align.io import atomic_dir, format_beads
+    from align.io import check_output_dir, output_lock
     from align.pipeline import quiet_libraries
-    from align.progress import progress_bar
 
     quiet_libraries()
     corpus = read_corpus(args.corpus)
+    check_output_dir(args.out, kind="alignments", reads=[args.corpus], force=args.force)
+    with output_lock(args.out):
+        _write_alignments(args, corpus)
+    info(args, f"sentences and beads written to {printable(str(args.out))}")
+    return 0
+
+
+def _write_alignments(args: argparse.Namespace, corpus) -> None:
+    from align.alignment import align_pair
+    from align.encoders import get_encoder
+    from align.io import atomic_dir, format_beads
+    from align.progress import progress_bar
+
     encoder = get_encoder(args.encoder)
     cfg = _align_cfg(args)
     segment = _segmenter(args)
-    with atomic_dir(args.out) as tmp:
+    with atomic_dir(args.out, kind="alignments") as tmp:
         for pair in progress_bar(corpus.pairs, show=not args.quiet, desc="align", unit="doc"):
             aligned = align_pair(segment(pair), encoder, cfg)
             for lang in ("ru", "en"):
@@ -211,8 +230,6 @@ def cmd_align(args: argparse.Namespace) -> int:
                 (tmp / f"{pair.doc_id}.{lang}").write_text(lines, encoding="utf-8")
             beads = [(list(b.ru_ids), list(b.en_ids)) for b in aligned.beads]
             (tmp / f"{pair.doc_id}.align").write_text(format_beads(beads), encoding="utf-8")
-    info(args, f"sentences and beads written to {args.out}")
-    return 0
 
 
 def register(add_command: Adder) -> None:
@@ -224,8 +241,13 @@ def register(add_command: Adder) -> None:
     p = add("run", cmd_run, "run the whole pipeline on a corpus and export a dataset folder")
     p.add_argument("corpus", type=Path, help="corpus folder")
     p.add_argument(
-        "--out", type=out_path, required=True, help="output dataset folder (replaced atomically)"
+        "--out",
+        type=out_path,
+        required=True,
+        help="output dataset folder: new, empty or an earlier `align run` output (replaced "
+        "atomically); never inside or around the corpus",
     )
+    _force_arg(p)
     p.add_argument(
         "--top", type=int, default=5, help="show the N most divergent beads per document"
     )
@@ -247,6 +269,11 @@ def register(add_command: Adder) -> None:
     p = add("align", cmd_align, "write sentence files and beads ([0]:[0, 1] format) per document")
     p.add_argument("corpus", type=Path)
     p.add_argument(
-        "--out", type=out_path, required=True, help="output folder (replaced atomically)"
+        "--out",
+        type=out_path,
+        required=True,
+        help="output folder: new, empty or an earlier `align align` output (replaced "
+        "atomically); never inside or around the corpus",
     )
+    _force_arg(p)
     _align_args(p)

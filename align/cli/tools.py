@@ -81,23 +81,30 @@ def _nothing_to_write(data: Exported, args: argparse.Namespace) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from align.export.read import load_exported
+    from align.io import check_output_file
     from align.tools.report import render_report, write_report
 
+    out = (
+        None
+        if is_stdout(args.out)
+        else check_output_file(args.out or Path(args.dataset) / "report.html")
+    )
     data = load_exported(args.dataset)
     if is_stdout(args.out):
         sys.stdout.write(render_report(data, progress=not args.quiet))
         return 0
-    path = write_report(
-        data, args.out or Path(args.dataset) / "report.html", progress=not args.quiet
-    )
+    path = write_report(data, out, progress=not args.quiet)
     info(args, f"report written to {path} (open it in a browser; no server or internet needed)")
     return 0
 
 
 def cmd_export_tmx(args: argparse.Namespace) -> int:
     from align.export.read import load_exported
+    from align.io import check_output_file
     from align.tools.tmx import build_tmx, write_tmx
 
+    if not is_stdout(args.out):
+        check_output_file(args.out)
     data = load_exported(args.dataset)
     _nothing_to_write(data, args)
     if is_stdout(args.out):
@@ -112,8 +119,11 @@ def cmd_export_tmx(args: argparse.Namespace) -> int:
 
 def cmd_export_text(args: argparse.Namespace) -> int:
     from align.export.read import load_exported
+    from align.io import check_output_file
     from align.tools.text import write_text
 
+    for ext in ("ru", "en", "ids"):
+        check_output_file(f"{args.out}.{ext}")
     data = load_exported(args.dataset)
     _nothing_to_write(data, args)
     res = write_text(data, args.out, **_filters(args), progress=not args.quiet)
@@ -127,9 +137,11 @@ def cmd_export_text(args: argparse.Namespace) -> int:
 
 def cmd_mt_eval(args: argparse.Namespace) -> int:
     from align.export.read import load_exported
-    from align.io import atomic_files
+    from align.io import atomic_files, check_output_file
     from align.tools.mt_eval import format_result, read_hypotheses, score_mt
 
+    if args.out and not is_stdout(args.out):
+        check_output_file(args.out)
     data = load_exported(args.dataset)
     hyps = read_hypotheses(args.hyp, sum(1 for _ in data.pairs()))
     result = score_mt(data, hyps)

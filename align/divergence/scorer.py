@@ -470,11 +470,14 @@ def score_pair(
     """Score every bead of an aligned pair (in place; returns it for chaining).
 
     Beads are scored in batches of ``SCORE_BATCH`` (one batched embedding call each), which
-    keeps memory flat on long documents; scores do not depend on the batching. ``on_batch``
+    keeps memory flat on long documents. Each batch starts from an empty encoder cache: float32
+    GEMM results depend on the rows batched together, so a bead's score depends only on its
+    batch, which is the same whether the batches run here or in worker processes. ``on_batch``
     is called after each batch with the share of the beads it held (for progress bars)."""
     texts = bead_texts(aligned)
     results: list[TextScore] = []
     for a in range(0, len(texts), SCORE_BATCH):
+        encoder.clear_cache()
         results += score_texts(texts[a : a + SCORE_BATCH], encoder, cfg)
         if on_batch is not None:
             on_batch(len(texts[a : a + SCORE_BATCH]) / len(texts))

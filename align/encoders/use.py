@@ -19,6 +19,12 @@ from align.encoders.base import TextEncoder, TokenFeatures, _split_rows, yield_o
 
 MICRO_BATCH_TOKENS = 2048  # tokens per forward-pass batch of the USE encoder
 MAX_TOKEN_ROWS = 16384  # distinct tokens kept in the USE per-token table (15 KB each)
+# One BLAS thread for every product of the forward pass, whatever the cores or --jobs: OpenBLAS's
+# float32 results depend on its thread count (measured here: up to 7e-5 apart on a 768-wide
+# GEMM with 1 vs 2 threads), and results must not depend on --jobs. Parallelism comes from
+# worker processes; on small GEMMs a second thread also cost more than it saved (~50x slower
+# calls on a busy machine).
+BLAS_THREADS = 1
 # The package's weights (weights.npz: 30 MB compressed, a 65 MB uint8 embedding table stored as
 # 17 interleaved chunks) took 0.8-1.3 s to load on every start, mostly zlib and the interleaving.
 # They are kept decompressed, in the backend's own layout, under the weights cache (see
@@ -169,9 +175,17 @@ class USEEncoder(TextEncoder):
             self._joined.update((t, p) for t, p in joined.items() if p and [t] != p)
 
     def clear_cache(self) -> None:
+        """Forget cached embeddings and the per-token table. The table must go too: a token's
+        row is computed in one GEMM with the other new tokens of its batch, and OpenBLAS's
+        float32 result for a row depends on the rows around it (~1e-5 apart), so keeping rows
+        from earlier documents would make a document's scores depend on what came before it
+        (and so on --jobs)."""
         super().clear_cache()
         self._feat_cache.clear()
         self._joined.clear()
+        if self._tok_slot is not None:
+            self._tok_slot[:] = -1
+        self._tok_count = 1
 
     def forget(self, texts: Sequence[str]) -> None:
         super().forget(texts)
@@ -245,10 +259,7 @@ class USEEncoder(TextEncoder):
             for i, text in enumerate([*missing, None]):
                 ids = tokenize(text, out_type=int, add_bos=True, add_eos=True) if text else []
                 if group and (text is None or n_tokens + len(ids) > MICRO_BATCH_TOKENS):
-                    # BLAS threads only for full micro-batches: on small GEMMs a second thread
-                    # costs more in hand-offs than it saves (~50x more on a busy machine)
-                    threads = self.threads if n_tokens >= MICRO_BATCH_TOKENS // 2 else 1
-                    with b._threadpool(limits=threads, user_api="blas"):
+                    with b._threadpool(limits=BLAS_THREADS, user_api="blas"):
                         feats = self._batch_features(group)
                     for k, g in enumerate(group):
                         target[missing[first + k]] = (feats[k], len(g))
@@ -369,10 +380,7 @@ class USEEncoder(TextEncoder):
         if len(sums) == 0:
             return np.zeros((0, self.dim), dtype=np.float32)
         t0 = time.perf_counter()
-        # small GEMMs: one BLAS thread (a second one costs more in hand-offs than it saves, and
-        # on a busy machine a spinning OpenBLAS thread makes each call ~50x slower)
-        threads = self.threads if len(sums) >= 2048 else 1
-        with b._threadpool(limits=threads, user_api="blas"):
+        with b._threadpool(limits=BLAS_THREADS, user_api="blas"):
             mean = sums @ b.cnn_W
             flens = np.maximum(lens, 1).astype(np.float32)
             mean += flens[:, None] * b.cnn_b

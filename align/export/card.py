@@ -8,7 +8,9 @@ back with ``DatasetCard.load`` and ``load_dataset`` uses the declared features.
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -78,9 +80,10 @@ def license_file(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str])
     for d in docs:
         for lang, name in (("ru", "Russian"), ("en", "English")):
             where = " ".join(x for x in (d[f"{lang}_source"], d[f"{lang}_url"]) if x)
-            lines.append(f"- `{d['doc_id']}` ({name}): {where or '(source not recorded)'}")
-    name = _license_extra(corpus_name, corpus_info)["license_name"]
-    return f"""# Terms of use: {corpus_name}
+            where = md_text(where) if where else "(source not recorded)"
+            lines.append(f"- `{code_text(d['doc_id'])}` ({name}): {where}")
+    name = code_text(_license_extra(corpus_name, corpus_info)["license_name"])
+    return f"""# Terms of use: {md_text(corpus_name)}
 
 The corpus declares its licence as "other" (`license_name: {name}`). The texts in this dataset
 keep the terms of their sources, listed below; check them before you redistribute the texts or
@@ -130,6 +133,23 @@ def card_data(
     return data
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def md_text(value: object) -> str:
+    """``value`` as literal text on one line of Markdown: controls and line breaks become
+    spaces (no `---` line, no new table row), HTML is escaped (no raw ``<script>``), and the
+    characters that make emphasis, links, code or table cells are backslash-escaped."""
+    one = " ".join(_CONTROL.sub(" ", str(value)).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(one, quote=False))
+
+
+def code_text(value: object) -> str:
+    """``value`` inside a Markdown code span: one line, no backtick to end the span early."""
+    return " ".join(_CONTROL.sub(" ", str(value)).split()).replace("`", "'")
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
@@ -147,12 +167,15 @@ def _score_bins(scores: Sequence[float]) -> list[tuple[str, int]]:
 
 def _sources(docs: Dataset, lang: str) -> str:
     counts = Counter(s or "(unknown)" for s in docs[f"{lang}_source"])
-    return ", ".join(f"{s} ({n} document{'s' if n > 1 else ''})" for s, n in counts.most_common())
+    return ", ".join(
+        f"{md_text(s)} ({n} document{'s' if n > 1 else ''})" for s, n in counts.most_common()
+    )
 
 
 def _citation(corpus_name: str, docs: Dataset) -> str:
     years = sorted(d[:4] for d in [*docs["ru_date"], *docs["en_date"]] if d[:4].isdigit())
     key = "".join(c if c.isalnum() else "_" for c in corpus_name.lower())
+    corpus_name = re.sub(r"[{}\\`]", "", " ".join(_CONTROL.sub(" ", corpus_name).split()))
     year = f"\n  year         = {{{years[-1]}}}," if years else ""
     return f"""```bibtex
 @misc{{{key}_ru_en_aligned,
@@ -194,7 +217,7 @@ def card_body(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) ->
     label_rows = [(lab, labels[lab], f"{labels[lab] / n_rows:.1%}") for lab in DIVERGENCE_LABELS]
     doc_rows = [
         (
-            d["doc_id"],
+            md_text(d["doc_id"]),
             d["n_ru_sentences"],
             d["n_en_sentences"],
             d["n_beads"],
@@ -210,9 +233,10 @@ def card_body(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) ->
         else ""
     )
     urls = [u for lang in ("ru", "en") for u in docs[f"{lang}_url"] if u]
-    url_line = f"\n- source URLs: {', '.join(urls[:10])}" if urls else ""
-    description = corpus_info.get("description", "").strip()
-    license_ = corpus_info.get("license", "other")
+    url_line = f"\n- source URLs: {', '.join(md_text(u) for u in urls[:10])}" if urls else ""
+    description = html.escape(corpus_info.get("description", "").strip(), quote=False)
+    license_ = md_text(corpus_info.get("license", "other"))
+    name = md_text(corpus_name)
     direction = _direction(docs)
     words = wording(direction)
     direction_line = {
@@ -222,13 +246,13 @@ def card_body(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) ->
         "not which side is the original",
         "mixed": "differs by document (see the `direction` column of the `documents` config)",
     }[direction]
-    return f"""# {corpus_name}: Russian–English aligned corpus with translation divergences
+    return f"""# {name}: Russian–English aligned corpus with translation divergences
 
 {description}
 
 ## Source corpora
 
-- corpus: `{corpus_name}`; licence field: `{license_}` (the texts keep the licence of their sources)
+- corpus: {name}; licence field: {license_} (the texts keep the licence of their sources)
 - translation direction: {direction_line}
 - Russian sources: {_sources(docs, "ru")}
 - English sources: {_sources(docs, "en")}{url_line}

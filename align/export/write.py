@@ -35,7 +35,7 @@ from datasets import (
     Sequence as HFSequence,
 )
 
-from align.io import atomic_dir
+from align.io import atomic_dir, check_output_dir, output_lock
 from align.model import DIVERGENCE_LABELS, LANGS, AlignedPair
 
 LICENSE_FILE = "LICENSE.md"  # written when the licence is "other" and corpus.toml has no link
@@ -170,14 +170,19 @@ def write_dataset(
     *,
     corpus_name: str = "corpus",
     corpus_info: dict[str, str] | None = None,
+    force: bool = False,
 ) -> DatasetDict:
-    """Write the dataset folder (parquet + Arrow + card) atomically; return the datasets."""
+    """Write the dataset folder (parquet + Arrow + card) atomically; return the datasets.
+
+    ``out`` may only be new, empty or an earlier export (:func:`align.io.check_output_dir`;
+    ``force`` replaces anything else but a symbolic link)."""
     from align.export.card import dataset_card, license_file, parquet_path
 
+    check_output_dir(out, kind="dataset", force=force)
     dd = build_datasets(aligned, corpus_name)
     datasets.disable_progress_bars()
     try:
-        with atomic_dir(out) as tmp:
+        with output_lock(out), atomic_dir(out, kind="dataset") as tmp:
             dd.save_to_disk(str(tmp))
             digest = hashlib.sha256()
             for split, ds in dd.items():

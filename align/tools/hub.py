@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +34,13 @@ def repo_files(out: str | Path) -> list[RepoFile]:
     must match at least one parquet file in the folder.
     """
     root = Path(out)
+    if root.is_symlink():
+        raise InputError(root, "is a symbolic link; push a dataset folder itself")
     if not root.is_dir():
         raise InputError(root, "does not exist (create it with `align run CORPUS --out OUT`)")
     readme = root / "README.md"
+    if readme.is_symlink():
+        raise InputError(readme, "is a symbolic link; push uploads only regular files")
     if not readme.is_file():
         raise InputError(root, "no README.md dataset card (re-export with `align run`)")
     try:
@@ -46,19 +51,52 @@ def repo_files(out: str | Path) -> list[RepoFile]:
     for key in ("language", "license", "configs", "dataset_info"):
         if not meta.get(key):
             raise InputError(readme, f"dataset card lacks `{key}` in its YAML header")
-    files = sorted(
-        p.relative_to(root).as_posix()
-        for p in root.rglob("*")
-        if p.is_file()
-        and any(fnmatch.fnmatch(p.relative_to(root).as_posix(), pat) for pat in HUB_PATTERNS)
-    )
+    license_ = meta["license"]
+    if not isinstance(license_, str) or not re.fullmatch(r"[\w.+-]+", license_):
+        raise InputError(
+            readme, f"`license` must be one licence identifier such as cc-by-4.0, not {license_!r}"
+        )
+    files = _hub_files(root)
     for config in meta["configs"]:
         for entry in config.get("data_files", []):
             if not any(fnmatch.fnmatch(f, entry["path"]) for f in files):
                 raise InputError(
                     root, f"config {config['config_name']!r}: no file matches {entry['path']!r}"
                 )
+    for f in files:
+        if f.endswith(".parquet"):
+            _check_parquet(root / f)
     return [RepoFile(f, (root / f).stat().st_size) for f in files]
+
+
+def _hub_files(root: Path) -> list[str]:
+    """The files under ``root`` matching :data:`HUB_PATTERNS`; a symbolic link among them (or
+    on the way to them) is refused: only regular files written by align are uploaded."""
+    found = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        for name in [*dirs, *names]:
+            path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            wanted = any(fnmatch.fnmatch(rel, pat) for pat in HUB_PATTERNS)
+            on_the_way = any(fnmatch.fnmatch(rel, pat.rsplit("/", 1)[0]) for pat in HUB_PATTERNS)
+            if path.is_symlink() and (wanted or on_the_way):
+                raise InputError(path, "is a symbolic link; push uploads only regular files")
+            if wanted and name in names and path.is_file():
+                found.append(rel)
+    return sorted(found)
+
+
+def _check_parquet(path: Path) -> None:
+    """Read a parquet file through: a truncated or damaged file is refused before upload."""
+    import pyarrow.parquet as pq
+
+    try:
+        pf = pq.ParquetFile(path)
+        for i in range(pf.num_row_groups):
+            pf.read_row_group(i)
+    except Exception as err:  # pyarrow raises several types for a damaged file
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise InputError(path, f"not a readable parquet file ({first}); re-export it") from None
 
 
 def repo_url(repo_id: str) -> str:

@@ -1,8 +1,10 @@
 """Plain line-aligned text for MT training and evaluation: ``PREFIX.ru`` and ``PREFIX.en``.
 
 Line *k* of ``PREFIX.ru`` and line *k* of ``PREFIX.en`` are the two sides of one bead (beads
-with an empty side are left out); ``PREFIX.ids`` holds ``doc_id<TAB>bead_id`` per line. Filters
-keep beads up to a divergence score, of chosen alignment types and divergence labels. All files are written to
+with an empty side are left out); ``PREFIX.ids`` holds ``doc_id<TAB>bead_id`` per line (a
+backslash, tab, newline or carriage return in a doc_id written as ``\\``, ``\t``, ``\n``,
+``\r``, so that every line is one bead). Filters keep beads up to a divergence score, of
+chosen alignment types and divergence labels. All files are written to
 temporary names and renamed into place only when all are complete.
 """
 
@@ -21,6 +23,14 @@ class TextExport:
     paths: tuple[Path, ...]
     lines: int
     skipped: int  # beads left out: an empty side, or filtered
+
+
+_ID_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def escape_id(doc_id: str) -> str:
+    """A doc_id on one line of ``PREFIX.ids`` (backslash escapes)."""
+    return doc_id.translate(_ID_ESCAPES)
 
 
 def _one_line(text: str) -> str:
@@ -46,5 +56,7 @@ def write_text(
     with atomic_files(*paths) as (ru, en, ids):
         ru.write_text("".join(_one_line(r["translation"]["ru"]) + "\n" for r in rows), "utf-8")
         en.write_text("".join(_one_line(r["translation"]["en"]) + "\n" for r in rows), "utf-8")
-        ids.write_text("".join(f"{r['doc_id']}\t{r['bead_id']}\n" for r in rows), "utf-8")
+        ids.write_text(
+            "".join(f"{escape_id(r['doc_id'])}\t{r['bead_id']}\n" for r in rows), "utf-8"
+        )
     return TextExport(paths, len(rows), data.sentences.num_rows - len(rows))

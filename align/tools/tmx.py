@@ -77,7 +77,7 @@ def build_tmx(
     label = "tmx" if progress else None
     rows = data.pairs(max_divergence=max_divergence, types=types, labels=labels, progress=label)
     for row in rows:
-        attrs = {"tuid": f"{row['doc_id']}:{row['bead_id']}"}
+        attrs = {"tuid": _clean(f"{row['doc_id']}:{row['bead_id']}")}
         if mixed:
             attrs["srclang"] = _srclang(directions.get(row["doc_id"], "unknown"))
         tu = ET.SubElement(body, "tu", attrs)
