@@ -409,8 +409,11 @@ class USEEncoder(TextEncoder):
         d = feats.shape[1] // 3
         inner, bos, eos = feats[:, :d], feats[:, d : 2 * d], feats[:, 2 * d :]
         n = len(texts)
+        # prefix sums in float64, the same additions in the same order as np.cumsum over the
+        # strided ``inner`` view, on a contiguous copy (0.71 -> 0.25 s for 16k sentences, busy)
         csum = np.zeros((n + 1, d), dtype=np.float64)
-        np.cumsum(inner, axis=0, out=csum[1:])
+        csum[1:] = inner
+        np.cumsum(csum[1:], axis=0, out=csum[1:])
         clen = np.concatenate([[0], np.cumsum(lens - 2)])
         nbytes = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.int64)
         cbytes = np.concatenate([[0], np.cumsum(nbytes)])
