@@ -212,20 +212,7 @@ def _neighbour_detector():  # -> lingua.LanguageDetector
 
 def check_language(text: str, lang: Lang, path: Path) -> None:
     """Refuse a document that is not in the language its side expects."""
-    cyr, lat = _letters(text)
-    if not cyr and not lat:
-        raise InputError(
-            path,
-            f"expected {LANG_NAMES[lang]} text but it has no Cyrillic or Latin letters "
-            "(only digits, symbols, emoji or invisible characters?)",
-        )
-    if script_share(text, lang) < 0.5:
-        other = "Latin" if lang == "ru" else "Cyrillic"
-        raise InputError(
-            path, f"expected {LANG_NAMES[lang]} text but it is mostly in {other} script"
-        )
-    if lang == "ru":
-        check_cyrillic_neighbours(text, path)
+    cyr, lat = check_script(text, lang, path)
     if len(cyr) + len(lat) < MIN_DETECT_LETTERS:
         return
     import_bertalign()  # bertalign without torch (see align/_bertalign.py)
@@ -240,6 +227,26 @@ def check_language(text: str, lang: Lang, path: Path) -> None:
     if found != lang:
         name = ISO_LANGUAGE_NAMES.get(found, found)
         raise InputError(path, f"expected {LANG_NAMES[lang]} text but detected {name}")
+
+
+def check_script(text: str, lang: Lang, path: str | Path):  # -> the letters (cyr, lat)
+    """The cheap part of :func:`check_language` (no detector): letters, script, and the
+    letters of other Cyrillic languages; a long run's first pass checks every row with it."""
+    cyr, lat = _letters(text)
+    if not cyr and not lat:
+        raise InputError(
+            path,
+            f"expected {LANG_NAMES[lang]} text but it has no Cyrillic or Latin letters "
+            "(only digits, symbols, emoji or invisible characters?)",
+        )
+    if script_share(text, lang) < 0.5:
+        other = "Latin" if lang == "ru" else "Cyrillic"
+        raise InputError(
+            path, f"expected {LANG_NAMES[lang]} text but it is mostly in {other} script"
+        )
+    if lang == "ru":
+        check_cyrillic_neighbours(text, path)
+    return cyr, lat
 
 
 def _check_regular_file(path: Path) -> None:
@@ -275,19 +282,44 @@ def read_document(path: Path, lang: Lang, meta: dict[str, str] | None = None) ->
     """Read one side of a pair: decode, find metadata lines, split paragraphs, check language."""
     _check_regular_file(path)
     text, encoding = decode_text(_read_bytes(path), path)
+    doc = parse_document(text, lang, path, meta, encoding=encoding)
+    check_language(" ".join(doc.paragraphs), lang, path)
+    return doc
+
+
+def parse_document(
+    text: str,
+    lang: Lang,
+    where: str | Path,
+    meta: dict[str, str] | None = None,
+    *,
+    encoding: str = "utf-8",
+    presegmented: bool = False,
+) -> Document:
+    """Decoded text -> :class:`Document` (metadata lines, paragraphs; script checked).
+
+    ``presegmented``: one sentence per line, kept as given (no date/dateline handling);
+    each line becomes one "paragraph" that :func:`align.segment.presegmented_pair` keeps whole.
+    ``where`` names the input in errors. Language detection is :func:`check_language`.
+    """
     fields = dict(meta or {})
-    m = _DATE_TOKEN.match(text)
-    if m:
-        fields.setdefault("date", _valid_date(m.group(1), path, "leading `date` line"))
-        text = text[m.end() :]
-    paras = split_paragraphs(text)
     published = ""
-    while paras and is_dateline(paras[0]):
-        published = paras.pop(0)
+    if presegmented:
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        paras = [ln.strip() for ln in lines if ln.strip()]
+    else:
+        m = _DATE_TOKEN.match(text)
+        if m:
+            fields.setdefault("date", _valid_date(m.group(1), where, "leading `date` line"))
+            text = text[m.end() :]
+        paras = split_paragraphs(text)
+        while paras and is_dateline(paras[0]):
+            published = paras.pop(0)
     if not paras:
-        raise InputError(path, "empty document (no text after the metadata lines)")
-    check_language(" ".join(paras), lang, path)
-    doc_meta = DocMeta(lang=lang, path=str(path), encoding=encoding, published=published)
+        raise InputError(where, "empty document (no text after the metadata lines)")
+    check_script(" ".join(paras), lang, where)
+    path = str(where) if isinstance(where, Path) else ""
+    doc_meta = DocMeta(lang=lang, path=path, encoding=encoding, published=published)
     return Document(meta=replace(doc_meta, **fields), paragraphs=tuple(paras))
 
 

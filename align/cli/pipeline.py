@@ -1,6 +1,8 @@
 """Pipeline commands: the whole pipeline and each stage on its own (thin layers over the library).
 
 align run CORPUS --out OUT      the whole pipeline, written as a Hugging Face dataset folder
+                                (CORPUS: a folder, a .jsonl/.parquet file, or --ru F --en F;
+                                shards as documents finish, --resume, --engine ray)
 align ingest CORPUS             documents, paragraphs and metadata (JSON lines)
 align segment CORPUS            sentences with paragraph ids and offsets (JSON lines)
 align align CORPUS --out DIR    sentence files and beads in the ``[0]:[0, 1]`` format
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -111,6 +114,12 @@ def _align_cfg(args: argparse.Namespace):  # -> AlignConfig
     return replace(cfg, skip=-args.skip)
 
 
+def _whole(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number; got {value!r}")
+    return int(value)
+
+
 def _segmenter(args: argparse.Namespace):  # -> Segmenter
     from align.segment import presegmented_pair, segment_pair
 
@@ -118,57 +127,88 @@ def _segmenter(args: argparse.Namespace):  # -> Segmenter
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from align.model import wording
-    from align.pipeline import run_corpus
+    from align.sources import open_source
+    from align.stream import StreamOptions, run_stream
 
-    def words(a):  # a: AlignedPair
-        return wording(a.seg.pair.direction)
-
-    res = run_corpus(
-        args.corpus,
-        args.out,
+    source = open_source(args.corpus, ru=args.ru, en=args.en)
+    opts = StreamOptions(
         encoder=args.encoder,
-        align_cfg=_align_cfg(args),
+        align=_align_cfg(args),
+        presegmented=args.presegmented,
+        shard_docs=args.shard_docs,
+    )
+    res = run_stream(
+        source,
+        args.out,
+        options=opts,
+        engine=args.engine,
         jobs=args.jobs,
+        work=args.work,
+        resume=args.resume,
+        ray_address=args.ray_address,
         force=args.force,
-        segment=_segmenter(args),
         progress=not args.quiet,
+        log=None if args.quiet else lambda m: print(m, file=sys.stderr),
     )
     if args.quiet:
         return 0
     out = printable(str(res.out))
     print(f"dataset written to {out}")
     print(f"  load it: datasets.load_from_disk({out!r}) or datasets.load_dataset({out!r})")
-    for a in res.aligned:
-        s = a.summary()
-        types: dict[str, int] = {}
-        for b in a.beads:
-            types[b.alignment_type] = types.get(b.alignment_type, 0) + 1
-        print(
-            f"{printable(a.doc_id)}: {len(a.seg.ru)} ru / {len(a.seg.en)} en sentences, {len(a.beads)} beads "
-            f"({', '.join(f'{t}: {n}' for t, n in sorted(types.items()))}); "
-            f"{words(a).omitted}: {s.omitted_share:.1%}; {words(a).added}: {s.added_share:.1%}"
-        )
-        if args.top:
-            worst = sorted(a.beads, key=lambda b: -b.divergence_score)[: args.top]
-            for b in worst:
-                if b.divergence_label == "equivalent":
-                    continue
-                print(f"  [{b.divergence_label}, score {b.divergence_score:.2f}]")
-                for sp in b.omitted_spans:
-                    print(f"    - Russian only: {printable(sp.text)}")
-                for sp in b.added_spans:
-                    print(f"    + English only: {printable(sp.text)}")
+    print_summary(res.dataset, top=args.top, max_docs=MAX_SUMMARY_DOCS)
     if args.timings:
-        n = sum(len(a.seg.ru) + len(a.seg.en) for a in res.aligned)
-        total = sum(res.times.as_dict().values())
         stages = ", ".join(f"{k} {v:.2f}" for k, v in res.times.as_dict().items())
         print(
-            f"timings (s, summed over {res.jobs} worker(s)): {stages}; model load "
-            f"{res.model_load_s:.2f}; {n} sentences (both sides), {n / max(total, 1e-9):.0f} per "
-            "second of stage time"
+            f"timings: {res.n_docs} documents, {res.n_sentences} sentences (both sides) in "
+            f"{res.seconds:.1f} s ({res.n_sentences / max(res.seconds, 1e-9):.0f} per second, "
+            f"{res.engine} engine, {res.workers} worker(s))"
+            + (f"; stages (s, summed over workers): {stages}" if res.engine == "local" else "")
         )
     return 0
+
+
+MAX_SUMMARY_DOCS = 20  # documents summarised on the terminal; the dataset has them all
+
+
+def _types(column: list[dict] | str) -> str:
+    """The documents table's ``alignment_types`` ([{type, count}]) as "1-0: 1, 1-1: 8"."""
+    if isinstance(column, str):
+        return column
+    return ", ".join(f"{t['type']}: {t['count']}" for t in column)
+
+
+def print_summary(dd, *, top: int, max_docs: int) -> None:  # dd: DatasetDict
+    """Per document (the first ``max_docs``): counts, one-sided shares, the worst beads."""
+    from align.model import wording
+
+    docs = dd["documents"]
+    shown = docs.select(range(min(max_docs, docs.num_rows)))
+    worst: dict[str, list[dict]] = {d: [] for d in shown["doc_id"]}
+    if top:
+        labels = dd["sentences"].features["divergence_label"]
+        for batch in dd["sentences"].iter(batch_size=1000):  # in document order
+            rows = [dict(zip(batch, v, strict=True)) for v in zip(*batch.values(), strict=True)]
+            for r in rows:
+                if r["doc_id"] in worst and r["divergence_label"] != 0:
+                    r["label"] = labels.int2str(r["divergence_label"])
+                    worst[r["doc_id"]].append(r)
+            if rows and rows[-1]["doc_id"] not in worst:
+                break
+    for d in shown:
+        words = wording(d["direction"])
+        print(
+            f"{printable(d['doc_id'])}: {d['n_ru_sentences']} ru / {d['n_en_sentences']} en sentences, "
+            f"{d['n_beads']} beads ({_types(d['alignment_types'])}); "
+            f"{words.omitted}: {d['omitted_share']:.1%}; {words.added}: {d['added_share']:.1%}"
+        )
+        for b in sorted(worst[d["doc_id"]], key=lambda b: -b["divergence_score"])[:top]:
+            print(f"  [{b['label']}, score {b['divergence_score']:.2f}]")
+            for sp in b["omitted_spans"]:
+                print(f"    - Russian only: {printable(sp['text'])}")
+            for sp in b["added_spans"]:
+                print(f"    + English only: {printable(sp['text'])}")
+    if docs.num_rows > len(shown):
+        print(f"... and {docs.num_rows - len(shown)} more documents (see the dataset)")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -239,7 +279,14 @@ def register(add_command: Adder) -> None:
         return add_command(name, func, help_, CORPUS_EPILOG)
 
     p = add("run", cmd_run, "run the whole pipeline on a corpus and export a dataset folder")
-    p.add_argument("corpus", type=Path, help="corpus folder")
+    p.add_argument(
+        "corpus",
+        type=Path,
+        nargs="?",
+        help="corpus folder, or a .jsonl / .parquet file of document pairs (doc_id, ru, en)",
+    )
+    p.add_argument("--ru", type=Path, help="one pair: the Russian file (with --en)")
+    p.add_argument("--en", type=Path, help="one pair: the English file (with --ru)")
     p.add_argument(
         "--out",
         type=out_path,
@@ -255,7 +302,37 @@ def register(add_command: Adder) -> None:
         "--jobs",
         type=int,
         default=None,
-        help="worker processes for the documents (default: one per core, at most one per document)",
+        help="worker processes (local) or Ray workers for the documents (default: one per core)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local worker processes (default) or Ray Data (pip install 'ru-en-align[ray]')",
+    )
+    p.add_argument(
+        "--ray-address",
+        metavar="ADDR",
+        help="join this Ray cluster (e.g. 10.0.0.1:6379 or auto); default: start a local one",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run of the same command: skip the shards it wrote",
+    )
+    p.add_argument(
+        "--work",
+        type=Path,
+        metavar="DIR",
+        help="folder for the shards while the run lasts (default: OUT.shards; on a cluster, a "
+        "folder every node sees); removed when the dataset is written",
+    )
+    p.add_argument(
+        "--shard-docs",
+        type=_whole,
+        default=64,
+        metavar="N",
+        help="documents per shard (default 64): at most one shard per worker is redone on resume",
     )
     p.add_argument("--timings", action="store_true", help="print the time spent per stage")
     _align_args(p)

@@ -98,6 +98,11 @@ class TextEncoder(Encoder):
         """Forget cached embeddings (the pipeline calls it after each document)."""
         self._cache.clear()
 
+    def reset(self) -> None:
+        """Forget everything kept from earlier texts, so that what follows is computed as in
+        a fresh process (long runs call it at each shard: a resumed run then equals one run)."""
+        self.clear_cache()
+
     def forget(self, texts: Sequence[str]) -> None:
         """Drop what is cached for these texts (e.g. paragraphs after the paragraph pass)."""
         for t in texts:

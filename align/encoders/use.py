@@ -187,6 +187,11 @@ class USEEncoder(TextEncoder):
             self._tok_slot[:] = -1
         self._tok_count = 1
 
+    def reset(self) -> None:
+        # the per-token tables too: rows computed in another batch can differ in the last bit
+        super().reset()
+        self._tok_table, self._tok_slot, self._tok_count = None, None, 1
+
     def forget(self, texts: Sequence[str]) -> None:
         super().forget(texts)
         for t in texts:

@@ -176,10 +176,23 @@ def write_dataset(
 
     ``out`` may only be new, empty or an earlier export (:func:`align.io.check_output_dir`;
     ``force`` replaces anything else but a symbolic link)."""
-    from align.export.card import dataset_card, license_file, parquet_path
-
     check_output_dir(out, kind="dataset", force=force)
     dd = build_datasets(aligned, corpus_name)
+    save_dataset(dd, out, corpus_name=corpus_name, corpus_info=corpus_info)
+    return dd
+
+
+def save_dataset(
+    dd: DatasetDict,
+    out: str | Path,
+    *,
+    corpus_name: str = "corpus",
+    corpus_info: dict[str, str] | None = None,
+) -> None:
+    """Write the two tables as the dataset folder (parquet + Arrow + card), atomically
+    (``out`` checked by the caller: :func:`align.io.check_output_dir`)."""
+    from align.export.card import dataset_card, license_file, parquet_path
+
     datasets.disable_progress_bars()
     try:
         with output_lock(out), atomic_dir(out, kind="dataset") as tmp:
@@ -205,4 +218,3 @@ def write_dataset(
                 (tmp / LICENSE_FILE).write_text(terms, encoding="utf-8")
     finally:
         datasets.enable_progress_bars()
-    return dd

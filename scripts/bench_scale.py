@@ -1,0 +1,154 @@
+"""Scale benchmark (issue 14): sentences/s and peak memory of `align run` on a synthetic JSON
+Lines corpus, local engine with --jobs 1 and 2, Ray engine with 1 and 2 workers.
+
+The corpus is built from the shared NTREX en-ru documents (123 documents, repeated: every copy
+after the first shuffles the document order and the sentence order inside each document, the
+same permutation on both sides; the third English sentence of each document is dropped), see
+``align.bench.scale``. Each configuration is a fresh `python -m align run CORPUS --out OUT`
+process; a sampler reads the RSS of the driver and of every process under it (forked workers,
+Ray's raylet and actors) every 0.2 s.
+
+    python scripts/bench_scale.py --docs 20000                 # the issue's size
+    python scripts/bench_scale.py --docs 200 --max-sentences 8 --rss-docs 250 2000 \\
+        --rss-max-sentences 2
+
+Columns: sentences = both sides as segmented; s = wall time of the command from process start
+(imports, model load, Ray start included); run s / sentences/s = the library call alone (from
+the input pass to the assembled dataset, as `--timings` prints); efficiency = sentences/s with
+2 workers / (2 x sentences/s with 1 worker) of the same engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from align.bench.scale import ntrex_rows, write_jsonl  # noqa: E402
+
+CONFIGS = {
+    "local --jobs 1": ["--jobs", "1"],
+    "local --jobs 2": ["--jobs", "2"],
+    "ray, 1 worker": ["--engine", "ray", "--jobs", "1"],
+    "ray, 2 workers": ["--engine", "ray", "--jobs", "2"],
+}
+TIMINGS = re.compile(r"timings: (\d+) documents, (\d+) sentences .* in ([\d.]+) s")
+
+
+class Sampler(threading.Thread):
+    """Peak RSS (MB) of one process and of its whole process tree."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.proc = psutil.Process(pid)
+        self.driver = self.tree = self.worker = 0.0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                rss = []
+                for p in procs:
+                    try:
+                        rss.append(p.memory_info().rss / 2**20)
+                    except psutil.Error:
+                        rss.append(0.0)
+                self.driver = max(self.driver, rss[0])
+                self.worker = max([self.worker, *rss[1:]])
+                self.tree = max(self.tree, sum(rss))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+
+
+def run(corpus: Path, out: Path, extra: list[str]) -> dict[str, float]:
+    cmd = [sys.executable, "-m", "align", "run", str(corpus), "--out", str(out), "--top", "0"]
+    cmd += ["--timings", *extra]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    sampler = Sampler(proc.pid)
+    sampler.start()
+    stdout, _ = proc.communicate()
+    wall = time.perf_counter() - t0
+    sampler.stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed with exit code {proc.returncode}")
+    m = TIMINGS.search(stdout)
+    assert m, stdout[-500:]
+    docs, sents, run_s = int(m[1]), int(m[2]), float(m[3])
+    return {
+        "docs": docs,
+        "sentences": sents,
+        "wall": wall,
+        "run": run_s,
+        "rate": sents / run_s,
+        "driver": sampler.driver,
+        "worker": sampler.worker,
+        "tree": sampler.tree,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--docs", type=int, default=20000, help="documents in the corpus")
+    ap.add_argument("--max-sentences", type=int, default=None, help="cut documents to N")
+    ap.add_argument(
+        "--rss-docs",
+        type=int,
+        nargs="*",
+        default=[],
+        help="driver memory against corpus size: also run local --jobs 2 on these sizes",
+    )
+    ap.add_argument(
+        "--rss-max-sentences", type=int, default=None, help="cut those documents to N sentences"
+    )
+    ap.add_argument("--configs", nargs="*", default=list(CONFIGS), choices=list(CONFIGS))
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
+        work = Path(tmp)
+        rows: list[tuple[str, dict[str, float]]] = []
+        sizes = [(args.docs, args.max_sentences, args.configs)]
+        sizes += [(n, args.rss_max_sentences, ["local --jobs 2"]) for n in args.rss_docs]
+        for n, max_sents, configs in sizes:
+            corpus = write_jsonl(ntrex_rows(n, max_sentences=max_sents), work / f"c{n}.jsonl")
+            for name in configs:
+                res = run(corpus, work / "out", CONFIGS[name])
+                rows.append((name, res))
+                print(name, {k: round(v, 1) for k, v in res.items()}, flush=True)
+    rate = {(name, int(r["docs"])): r["rate"] for name, r in rows}
+    print(
+        "\n| configuration | documents | sentences | s (command) | s (run) | sentences/s "
+        "| efficiency | peak RSS MB: driver / largest worker / all processes |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for name, r in rows:
+        eff = ""
+        if name.endswith("2") or name.endswith("2 workers"):
+            one = "local --jobs 1" if name.startswith("local") else "ray, 1 worker"
+            base = rate.get((one, int(r["docs"])))
+            eff = f"{r['rate'] / (2 * base):.2f}" if base else ""
+        print(
+            f"| {name} | {int(r['docs']):,} | {int(r['sentences']):,} | {r['wall']:.0f} | "
+            f"{r['run']:.0f} | {r['rate']:.0f} | {eff} | {r['driver']:.0f} / {r['worker']:.0f} "
+            f"/ {r['tree']:.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
