@@ -99,7 +99,9 @@ def bertalign_beads(
             aligner, cfg.del_cost, cfg.len_weight, cfg.blend, -cfg.skip, cfg.cost_margin
         )
     else:
-        beads = [(list(s), list(t)) for s, t in aligner.align_sents()]
+        from align._bertalign import align_sents
+
+        beads = [(list(s), list(t)) for s, t in align_sents(aligner)]
     if cfg.peel:
         from align.second_pass import peel_beads
 

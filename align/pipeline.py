@@ -20,28 +20,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-from datasets import DatasetDict
+from typing import TYPE_CHECKING
 
 from align.alignment import AlignConfig, align_pair
-from align.divergence.scorer import (
-    SCORE_BATCH,
-    DivergenceConfig,
-    TextScore,
-    apply_scores,
-    bead_texts,
-    score_pair,
-    score_texts,
-)
-from align.divergence.units import bead_layouts
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
 from align.errors import check_interrupted, signals_deferred
-from align.export.write import write_dataset
 from align.ingest import Corpus, read_corpus
 from align.io import check_output_dir, output_lock
 from align.model import AlignedPair, DocPair, SegmentedPair
 from align.progress import progress_bar
 from align.segment import segment_pair
+
+if TYPE_CHECKING:  # imported where used: datasets and the scorer cost ~1 s of every start
+    from datasets import DatasetDict
+
+    from align.divergence.scorer import DivergenceConfig, TextScore
 
 Segmenter = Callable[[DocPair], SegmentedPair]
 Tick = Callable[[float], None]  # progress inside one document: called with a share of it
@@ -126,6 +119,8 @@ def process_pair(
     ``segment``: the sentence splitter (e.g. :func:`align.segment.presegmented_pair` for
     text that is already one sentence per line). ``tick``: called with the share of the
     document done, after the alignment and after each batch of scored beads."""
+    from align.divergence.scorer import score_pair
+
     times = times if times is not None else StageTimes()
     encoder.clear_cache()  # a document's results depend on nothing processed before it
     try:
@@ -190,6 +185,8 @@ def _worker_init(parent: int) -> None:
 def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
     enc = _WORKER["encoder"]
     assert isinstance(enc, TextEncoder)
+    from align.divergence.scorer import score_texts
+
     texts: list[tuple[str, str]] = _WORKER["texts"]  # type: ignore[assignment]
     e0 = enc.encode_seconds
     enc.clear_cache()  # as score_pair does before each batch: same state, same floats
@@ -245,6 +242,9 @@ def process_long_pair(
 ) -> AlignedPair:
     """One document with ``jobs`` processes: aligned here (bertalign's passes are sequential),
     its beads scored in forked workers, one scoring batch per task (as :func:`score_pair`)."""
+    from align.divergence.scorer import SCORE_BATCH, apply_scores, bead_texts, score_pair
+    from align.divergence.units import bead_layouts
+
     times = times if times is not None else StageTimes()
     try:
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
@@ -445,6 +445,8 @@ def _run(
     dataset = None
     if out_path is not None:
         check_interrupted()
+        from align.export.write import write_dataset
+
         with _timed(times, "export"):
             dataset = write_dataset(
                 aligned, out_path, corpus_name=corpus.name, corpus_info=corpus.info, force=force

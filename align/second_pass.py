@@ -120,25 +120,14 @@ def align_cost(
     margin: bool = False,
 ) -> list[tuple[list[int], list[int]]]:
     """bertalign's first pass and search path, then the second pass with this module's cost."""
-    from bertalign.corelib import (
-        find_first_search_path,
-        find_second_search_path,
-        first_back_track,
-        first_pass_align,
-        get_alignment_types,
-        second_back_track,
-    )
+    from bertalign.corelib import get_alignment_types, second_back_track
 
-    from align._bertalign import find_top_k_sents_chunked
+    from align._bertalign import find_second_search_path_safe, first_pass
 
     a = aligner
-    scores, indices = find_top_k_sents_chunked(a.src_vecs[0], a.tgt_vecs[0], k=a.top_k)
-    types1 = get_alignment_types(2)
-    w1, path1 = find_first_search_path(a.src_num, a.tgt_num)
-    ptr1 = first_pass_align(a.src_num, a.tgt_num, w1, path1, types1, scores, indices)
-    first = first_back_track(a.src_num, a.tgt_num, ptr1, path1, types1)
+    first = first_pass(a)
     types2 = get_alignment_types(a.max_align)
-    w2, path2 = find_second_search_path(first, a.win, a.src_num, a.tgt_num)
+    w2, path2 = find_second_search_path_safe(first, a.win, a.src_num, a.tgt_num)
     src_norm = window_norms(a.src_vecs, a.tgt_vecs[0])
     tgt_norm = window_norms(a.tgt_vecs, a.src_vecs[0])
     ptr2 = second_pass_cost(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import re
 from functools import cache
+from types import ModuleType
+from typing import Any
 
 from sentence_splitter import SentenceSplitter
 
@@ -27,8 +29,41 @@ _PIECE_BREAKS = (re.compile(r"[.!?…;:][\"»”')\]]*\s+"), re.compile(r",\s+")
 _log = logging.getLogger("align")
 
 
+class _CompiledRegex:
+    """Stands in for the ``regex`` module inside ``sentence_splitter``: the same ``sub``,
+    ``split`` and ``search`` calls, on patterns compiled once. The splitter passes pattern
+    strings (one ``search`` per word), and ``regex``'s own lookup of its compiled-pattern cache
+    took 0.62 of the 0.91 s CPU spent splitting the 123 NTREX documents (cProfile)."""
+
+    def __init__(self, module: ModuleType) -> None:
+        self._module = module
+        self._compiled: dict[tuple[str, int], Any] = {}
+
+    def _get(self, pattern: str, flags: int) -> Any:
+        key = (pattern, int(flags))
+        if key not in self._compiled:
+            self._compiled[key] = self._module.compile(pattern, flags)
+        return self._compiled[key]
+
+    def sub(self, pattern: str, repl: str, string: str, flags: int = 0) -> str:
+        return self._get(pattern, flags).sub(repl, string)
+
+    def split(self, pattern: str, string: str, flags: int = 0) -> list[str]:
+        return self._get(pattern, flags).split(string)
+
+    def search(self, pattern: str, string: str, flags: int = 0) -> Any:
+        return self._get(pattern, flags).search(string)
+
+    def __getattr__(self, name: str) -> Any:  # flags and anything else: the module's own
+        return getattr(self._module, name)
+
+
 @cache
 def _splitter(lang: Lang) -> SentenceSplitter:
+    import sentence_splitter
+
+    if not isinstance(sentence_splitter.regex, _CompiledRegex):
+        sentence_splitter.regex = _CompiledRegex(sentence_splitter.regex)  # type: ignore[assignment]
     return SentenceSplitter(language=lang)
 
 

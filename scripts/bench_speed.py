@@ -11,7 +11,9 @@ Inputs, rebuilt from ../shared/data/ntrex-enru into bench/speed/ (ignored by git
   be split off as a sentence of its own);
 * ``textberg``: the 7 Text+Berg test documents (de-fr, one sentence per line), aligned and
   scored, timed from process start (imports and model load included);
-* ``textberg-align``: the same, aligned only, in one process (what the issue's baseline did).
+* ``textberg-align``: the same, aligned only, in one process (what the issue's baseline did);
+* ``ntrex-align``: the ``ntrex`` corpus read, segmented and aligned only (no scoring, no
+  export), in one process, timed from process start.
 
 Each (input, run) is a fresh subprocess, so the peak resident memory (VmHWM) is its own (with
 worker processes, the parent's; each forked worker's own peak is reported separately is not).
@@ -46,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 BENCH = ROOT / "bench" / "speed"
 LONG_SIZES = {"long-1k": 1000, "long-2k": 2000, "long-4k": 4000, "long-8k": 8000, "long-16k": 16000}
-ALL_INPUTS = ["textberg", "textberg-align", "ntrex", "long-1997", *LONG_SIZES]
+ALL_INPUTS = ["textberg", "textberg-align", "ntrex-align", "ntrex", "long-1997", *LONG_SIZES]
 STAGES = ["load", "segment", "embed", "align", "score", "export"]
 
 
@@ -158,6 +160,44 @@ def run_textberg(jobs: int | None, score: bool = True) -> dict:
     }
 
 
+def run_align_only(name: str) -> dict:
+    """Read, segment and align (no scoring) the corpus bench/speed/NAME in one process, timed
+    from process start (imports and model load included)."""
+    from align.alignment import align_pair
+    from align.encoders import get_encoder
+    from align.ingest import read_corpus
+    from align.pipeline import StageTimes, quiet_libraries
+    from align.segment import segment_pair
+
+    quiet_libraries()
+    t_load = time.perf_counter()
+    enc = get_encoder("use-m3")
+    model_load = time.perf_counter() - t_load
+    times = StageTimes()
+    t = time.perf_counter()
+    corpus = read_corpus(BENCH / name)
+    times.load = time.perf_counter() - t
+    n_sents = 0
+    for pair in corpus.pairs:
+        enc.clear_cache()  # as the pipeline does per document
+        t = time.perf_counter()
+        seg = segment_pair(pair)
+        times.segment += time.perf_counter() - t
+        e0 = enc.encode_seconds
+        t = time.perf_counter()
+        align_pair(seg, enc)
+        times.embed += enc.encode_seconds - e0
+        times.align += time.perf_counter() - t - (enc.encode_seconds - e0)
+        n_sents += len(seg.ru) + len(seg.en)
+    return {
+        "sentences": n_sents,
+        "total_s": time.perf_counter() - T_START,
+        "model_load_s": model_load,
+        "jobs": 1,
+        **times.as_dict(),
+    }
+
+
 def run_corpus_timed(name: str, jobs: int | None) -> dict:
     """One ``align run`` over bench/speed/NAME (library call) with per-stage times."""
     from align.encoders import get_encoder
@@ -183,6 +223,8 @@ def run_corpus_timed(name: str, jobs: int | None) -> dict:
 def child(name: str, jobs: int | None) -> None:
     if name.startswith("textberg"):
         res = run_textberg(jobs, score=name == "textberg")
+    elif name == "ntrex-align":
+        res = run_align_only("ntrex")
     else:
         res = run_corpus_timed(name, jobs)
     res["peak_rss_mb"] = peak_rss_mb()

@@ -424,8 +424,7 @@ def test_exports_are_byte_identical_whatever_jobs(tmp_path, encoder, ntrex_lines
     assert trees[0] == trees[1]
     # one document scored in parallel batches (as a long document is) gives the same bytes
     monkeypatch.setattr(align.pipeline, "MIN_BEADS_TO_SPLIT", 2)
-    monkeypatch.setattr(align.pipeline, "SCORE_BATCH", 4)
-    monkeypatch.setattr("align.divergence.scorer.SCORE_BATCH", 4)
+    monkeypatch.setattr("align.divergence.scorer.SCORE_BATCH", 4)  # the pipeline reads it there
     one = _ntrex_corpus(tmp_path / "one", 1)
     for k, jobs in enumerate((1, 2)):
         align.pipeline.run_corpus(one, tmp_path / f"one{k}", encoder=encoder, jobs=jobs)

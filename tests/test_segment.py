@@ -41,3 +41,23 @@ def test_seed_offsets_point_into_paragraphs():
         for p, para in enumerate(paras):
             joined = " ".join(s.text for s in sents if s.para == p)
             assert joined == para
+
+
+def test_precompiled_patterns_split_as_the_package_does(monkeypatch, ntrex_lines):
+    """align.segment gives sentence_splitter precompiled patterns (speed only): same splits."""
+    import regex
+    import sentence_splitter
+
+    from align.segment import _splitter
+
+    texts = {
+        "en": [" ".join(ntrex_lines[1][i : i + 7]) for i in range(0, 700, 7)],
+        "ru": [" ".join(ntrex_lines[0][i : i + 7]) for i in range(0, 700, 7)],
+    }
+    ours = {lang: [_splitter(lang).split(t) for t in ts] for lang, ts in texts.items()}
+    assert sentence_splitter.regex is not regex  # the stand-in is in place
+    monkeypatch.setattr(sentence_splitter, "regex", regex)
+    for lang, ts in texts.items():
+        plain = sentence_splitter.SentenceSplitter(language=lang)
+        assert ours[lang] == [plain.split(t) for t in ts]
+        assert sum(map(len, ours[lang])) > len(ts)  # the texts do get split
