@@ -62,9 +62,17 @@ def main() -> int:
     print(f"cov_center = {cfg.cov_center}")
     print(f"cov_width = {cfg.cov_width}")
     print(f"cov_function_weight = {cfg.cov_function_weight}")
-    print(f"LOG_LEN_RATIO_MEAN = {cfg.len_mean:.4f}")
-    print(f"FITTED_WEIGHTS = ({', '.join(f'{w:.3f}' for w in cfg.weights)})")
-    print(f"FITTED_BIAS = {cfg.bias:.3f}")
+    from align.divergence.fitted import MODEL_PATH, write_bead_part
+    from align.divergence.scorer import FEATURES
+
+    write_bead_part(
+        dict(zip(FEATURES, cfg.weights, strict=True)),
+        cfg.bias,
+        round(cfg.len_mean, 4),
+        "DEMETR-ru dev ids (divisible by 5), the NTREX clause benchmark and word-level ranking "
+        f"pairs from the first 40% of NTREX documents, {args.n_pairs} pairs",
+    )
+    print(f"wrote the bead part of {MODEL_PATH}")
     return 0
 
 

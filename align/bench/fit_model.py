@@ -196,9 +196,10 @@ def save(
     label_p: float = 0.5,
 ) -> Path:
     """Write the parts to the model file (feature name -> weight, bias, threshold)."""
-    from align.divergence.fitted import MODEL_PATH
+    from align.divergence.fitted import MODEL_PATH, load_model
 
     model = {
+        "bead": load_model()["bead"],  # written by the bead fit (write_bead_part), kept as it is
         "clauses": {**clauses, "threshold": 0.5, "fitted_on": info["clauses"]},
         "words": {**(words or {}), "fitted_on": info["words"]},
         "units": {

@@ -3,6 +3,8 @@
 ``align/divergence/fitted.json`` holds, per part, the feature names with their weights, the bias
 and the decision threshold (a probability), with the data each part was fitted on:
 
+* ``bead``: the bead-level logistic over :data:`align.divergence.scorer.FEATURES` (issue 4's
+  fit, ``scripts/fit_divergence.py`` without ``--model``), the evidence the other parts build on;
 * ``units``: P(a sentence of a bead has no counterpart), :mod:`align.divergence.units`;
 * ``score``: P(a bead is divergent) — the ``divergence_score`` (calibrated on the untouched and
   perturbed beads of the real-document benchmark's dev documents, :mod:`align.bench.realdoc`).
@@ -67,3 +69,15 @@ def write_model(model: dict[str, Any], path: Path = MODEL_PATH) -> None:
     tmp.write_text(json.dumps(model, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)
     load_model.cache_clear()
+
+
+def write_bead_part(
+    weights: dict[str, float], bias: float, len_mean: float, fitted_on: str, path: Path = MODEL_PATH
+) -> None:
+    """Replace the ``bead`` part of the model file, keeping the other parts."""
+    model = load_model(path)
+    model = {
+        **model,
+        "bead": {"weights": weights, "bias": bias, "len_mean": len_mean, "fitted_on": fitted_on},
+    }
+    write_model(model, path)

@@ -71,25 +71,21 @@ FEATURES = (
     "add_cov",
 )
 
-# Fitted on the dev portions (DEMETR-ru ids divisible by 5; NTREX clause benchmark and word-level
-# ranking pairs from the first 40% of documents) by scripts/fit_divergence.py; pasted here.
-FITTED_WEIGHTS: tuple[float, ...] = (
-    0.766,
-    0.210,
-    0.325,
-    0.844,
-    0.0,
-    2.568,
-    0.0,
-    0.0,
-    0.0,
-    0.170,
-    0.070,
-    3.898,
-    1.433,
-)
-FITTED_BIAS: float = -2.508
-LOG_LEN_RATIO_MEAN: float = 0.1076  # mean log((en words + 1) / (ru words + 1)), fitted on dev
+
+def _bead_part() -> tuple[tuple[float, ...], float, float]:
+    """The bead logistic's weights (in :data:`FEATURES` order), bias and length-ratio mean, from
+    the ``bead`` part of the model file (:mod:`align.divergence.fitted`)."""
+    from align.divergence.fitted import load_model
+
+    part = load_model()["bead"]
+    return (
+        tuple(float(part["weights"][n]) for n in FEATURES),
+        float(part["bias"]),
+        float(part["len_mean"]),
+    )
+
+
+FITTED_WEIGHTS, FITTED_BIAS, LOG_LEN_RATIO_MEAN = _bead_part()
 
 
 SCORE_BATCH = 128  # beads per batched scoring call in score_pair
