@@ -20,6 +20,9 @@ with one change (an empty setting is ``--objective cost`` without the support te
   capitalised token, Cyrillic transliterated by :mod:`align.divergence.translit`, first five
   letters of its skeleton — with the other-side sentences next to the deletion point;
   ``names=False`` keeps numbers only.
+- ``anchors=W``: lexical anchors in the similarity: the bead's reward ``+ W`` x (cosine of the
+  hashed bags of rare numbers / names of its two windows ``- pen``), when both have some
+  (``pen=P``: a mismatch costs ``W P``); ``names`` as for ``lex``.
 
 Prints strict / lax F1 per bench (``--split dev`` for Text+Berg and NTREX).
 """
@@ -56,7 +59,8 @@ _TOKEN = re.compile(r"\d[\d.,' ]*\d|\d|\w+")
 @nb.njit(cache=True, fastmath=True)
 def variant_pass(  # pragma: no cover - compiled
     src_vecs, tgt_vecs, src_lens, tgt_lens, src_norm, tgt_norm, w, path, types, char_ratio,
-    del_cost, src_ev, tgt_ev, lex, alpha, share, support, bsup,
+    del_cost, src_ev, tgt_ev, lex, alpha, share, support, bsup, src_bag, tgt_bag, anchors,
+    anchor_pen,
 ):  # fmt: skip
     """align.second_pass.second_pass_cost (blend 0.5, len_weight 0.5, margin) with the variants."""
     n, m = src_vecs.shape[1], tgt_vecs.shape[1]
@@ -103,6 +107,10 @@ def variant_pass(  # pragma: no cover - compiled
                         base = bsup if bsup >= 0 else 1.0 - tgt_norm[0, j - 1 - k]
                         sup += np.dot(tgt_vecs[0, j - 1 - k], x) - base
                     c -= support * sup * lp
+                    bs, bt = src_bag[a1 - 1, i - 1], tgt_bag[a2 - 1, j - 1]
+                    ns, nt = np.dot(bs, bs), np.dot(bt, bt)
+                    if anchors != 0.0 and ns > 0 and nt > 0:
+                        c -= anchors * (np.dot(bs, bt) / np.sqrt(ns * nt) - anchor_pen)
                 if c < best:
                     best, best_a = c, a
             cost[i][j - path[i][0]] = best
@@ -110,8 +118,9 @@ def variant_pass(  # pragma: no cover - compiled
     return ptr
 
 
-def rare_keys(sents: Sequence[str], names: bool) -> list[set[str]]:
-    """Numbers and (optionally) name-like tokens of each sentence that occur in at most two."""
+def rare_keys(sents: Sequence[str], names: bool, most: int = 2) -> list[set[str]]:
+    """Numbers and (optionally) name-like tokens of each sentence that occur in at most
+    ``most`` sentences."""
     from align.divergence.translit import _skeleton, translit
 
     keys = []
@@ -126,7 +135,24 @@ def rare_keys(sents: Sequence[str], names: bool) -> list[set[str]]:
             }
         keys.append(k)
     count = Counter(k for ks in keys for k in ks)
-    return [{k for k in ks if count[k] <= 2} for ks in keys]
+    return [{k for k in ks if count[k] <= most} for ks in keys]
+
+
+def anchor_bags(sents: Sequence[str], names: bool, k: int, dim: int = 256) -> NDArray[np.float64]:
+    """Hashed bags of the rare keys (at most three sentences) of every window, bertalign's
+    layout ``[w - 1, i]`` = the ``w`` sentences ending at ``i``."""
+    import zlib
+
+    keys = rare_keys(sents, names, most=3)
+    one = np.zeros((len(sents), dim))
+    for i, ks in enumerate(keys):
+        for key in ks:
+            one[i, zlib.crc32(key.encode()) % dim] += 1
+    out = np.zeros((k, len(sents), dim))
+    for w in range(k):
+        for i in range(len(sents)):
+            out[w, i] = one[max(0, i - w) : i + 1].sum(axis=0)
+    return out
 
 
 def lexical_evidence(
@@ -161,11 +187,17 @@ def run_variant(a: Any, doc: Any, opts: dict[str, Any]) -> list[tuple[list[int],
     s_ev, t_ev = np.zeros((a.src_num, a.tgt_num + 1)), np.zeros((a.src_num + 1, a.tgt_num))
     if opts.get("lex", 0) > 0:
         s_ev, t_ev = lexical_evidence(doc.src, doc.tgt, bool(opts.get("names", True)))
+    k = a.src_vecs.shape[0]
+    s_bag, t_bag = np.zeros((k, a.src_num, 1)), np.zeros((k, a.tgt_num, 1))
+    if opts.get("anchors", 0) != 0:
+        names = bool(opts.get("names", True))
+        s_bag, t_bag = anchor_bags(doc.src, names, k), anchor_bags(doc.tgt, names, k)
     ptr = variant_pass(
         sv, tv, a.src_lens, a.tgt_lens, sn, tn, w, path, types, a.char_ratio, del_cost,
         s_ev, t_ev, float(opts.get("lex", 0.0)), float(opts.get("alpha", 1.0)),
         bool(opts.get("share", False)), float(opts.get("support", 0.0)),
-        float(opts.get("bsup", -1.0)),
+        float(opts.get("bsup", -1.0)), s_bag, t_bag, float(opts.get("anchors", 0.0)),
+        float(opts.get("pen", 0.0)),
     )  # fmt: skip
     beads = second_back_track(a.src_num, a.tgt_num, ptr, path, types)
     return [([int(i) for i in s], [int(j) for j in t]) for s, t in beads]
