@@ -50,6 +50,9 @@ class AlignConfig:
     len_weight: float = 0.5
     blend: float = 0.5
     cost_margin: bool = True
+    # weight of the sentence support term (align/second_pass.py): every sentence of a bead must
+    # be closer to the bead's other side than to that side's average sentence
+    support: float = 0.4
     peel: bool = False  # after the second pass: split off sentences that do not pay their cost
 
     @classmethod
@@ -96,7 +99,13 @@ def bertalign_beads(
         from align.second_pass import align_cost
 
         beads = align_cost(
-            aligner, cfg.del_cost, cfg.len_weight, cfg.blend, -cfg.skip, cfg.cost_margin
+            aligner,
+            cfg.del_cost,
+            cfg.len_weight,
+            cfg.blend,
+            -cfg.skip,
+            cfg.cost_margin,
+            cfg.support,
         )
     else:
         from align._bertalign import align_sents

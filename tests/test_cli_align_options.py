@@ -44,7 +44,8 @@ def test_help_says_what_each_option_trades(capsys):
     assert "Larger allows longer merges" in text and "smaller is faster" in text
     assert "Lower reports more omitted/added sentences" in text
     assert "one sentence per line" in text
-    assert "finds 1-0 / 0-1 beads far better" in text and "a little worse" in text
+    assert "finds 1-0 / 0-1 beads and crossed 2-2 beads far better" in text
+    assert "which costs precision" in text
 
 
 def test_presegmented_keeps_every_line_as_one_sentence(tmp_path):

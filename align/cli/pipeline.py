@@ -69,10 +69,11 @@ def _align_args(p: argparse.ArgumentParser) -> None:
         default="bertalign",
         help="how beads are chosen. 'bertalign' (default): bertalign's own second pass, which "
         "keeps merged and split sentences together well but tends to absorb dropped sentences "
-        "into merged beads. 'cost': a drop-aware bead cost (each sentence in a merged bead must "
-        "pay for itself) that finds 1-0 / 0-1 beads far better on text with omissions "
-        "(held-out NTREX-derived: +0.03 to +0.06 strict F1) but splits dense merges a little "
-        "worse where almost nothing is dropped (Text+Berg test: -0.016). See docs/alignment.md",
+        "into merged beads. 'cost': a drop-aware bead cost (each sentence of a bead must pay "
+        "for itself and be closer to the bead's other side than to an average sentence) that "
+        "finds 1-0 / 0-1 beads and crossed 2-2 beads far better (held-out NTREX-derived: "
+        "+0.003 to +0.067 strict F1) but also leaves more noise (captions, fragments) "
+        "unaligned, which costs precision (Text+Berg test: -0.010). See docs/alignment.md",
     )
     p.add_argument(
         "--skip",
