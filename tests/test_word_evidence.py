@@ -59,3 +59,22 @@ def test_held_out_tables_never_see_their_documents():
     assert ga not in t0.ru_count and gb in t0.ru_count  # fold 0 left out document a
     assert gb not in t1.ru_count and ga in t1.ru_count
     assert t0.ru_count[lemma("город", "ru")] >= 1
+
+
+def test_add_lexical_uses_the_table_it_is_given(encoder):
+    from align.divergence.decision import add_lexical
+    from align.divergence.scorer import DivergenceConfig, score_texts
+
+    cfg = DivergenceConfig(
+        calibrated=False, clause_model=False, word_model=False, use_lexical=False, use_units=False
+    )
+    pairs = [(RU, EN)]
+    shipped = Lexicon.load()
+    empty = Lexicon({}, {}, {}, {}, shipped.models)  # a table that has seen nothing
+    feats = []
+    for lex in (None, empty):
+        (res,) = score_texts(pairs, encoder, cfg)
+        add_lexical(pairs, [res], encoder, lexicon=lex)
+        assert res.lexical is not None
+        feats.append(res.features["lex_ru_mass"])
+    assert feats[0] != feats[1]

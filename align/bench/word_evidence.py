@@ -266,3 +266,25 @@ def recall_at_precision(p: NDArray[np.float64], y: NDArray[np.float64], precisio
     prec = tp / np.arange(1, len(y) + 1)
     ok = prec >= precision
     return float((tp[ok] / y.sum()).max()) if ok.any() else 0.0
+
+
+# Typed rules (no fitting): a Russian name-like word (capitalised inside a sentence, pymorphy3
+# name/place/organisation tag) with no transliterated (< 0.7) or embedding (< 0.5) match on the
+# English side; any word whose standalone embedding matches nothing at 0.4.
+RULES: dict[str, tuple[str, Callable[[dict[str, NDArray[np.float64]]], NDArray[np.bool_]]]] = {
+    "orphan name (ru)": (
+        "ru",
+        lambda f: (f["cap"] == 1) & (f["name_tag"] == 1) & (f["name"] < 0.7) & (f["sim"] < 0.5),
+    ),
+    "no embedding match >= 0.4 (ru)": ("ru", lambda f: f["best"] < 0.4),
+    "no embedding match >= 0.4 (en)": ("en", lambda f: f["best"] < 0.4),
+}
+
+
+def rule_counts(table: WordTable, name: str) -> tuple[int, int, int]:
+    """(words flagged, of them perturbed, perturbed words of that side) for one of :data:`RULES`."""
+    lang, rule = RULES[name]
+    keep = table.lang == lang
+    flagged = rule({k: v[keep] for k, v in table.features.items()})
+    y = table.label[keep] == 1
+    return int(flagged.sum()), int((flagged & y).sum()), int(y.sum())

@@ -29,6 +29,7 @@ from align.model import Span
 
 if TYPE_CHECKING:
     from align.divergence import DivergenceConfig, TextScore
+    from align.divergence.lexical import Lexicon
 
 OMIT_SIDE = (
     "omit_clause",
@@ -196,14 +197,19 @@ WORD_FEATURES = (
 
 
 def add_lexical(
-    pairs: Sequence[tuple[str, str]], results: Sequence[TextScore], encoder: TextEncoder
+    pairs: Sequence[tuple[str, str]],
+    results: Sequence[TextScore],
+    encoder: TextEncoder,
+    lexicon: Lexicon | None = None,
 ) -> None:
     """The lexicon's word matching (:mod:`align.divergence.lexical`) on every pair: its
-    bead-level features (``lex_*``) and the match itself (word candidates)."""
+    bead-level features (``lex_*``) and the match itself (word candidates). ``lexicon``: the
+    shipped table by default; a fit on dev text should pass a table that has not seen that text
+    (:func:`align.bench.lexicon_train.held_out_lexicons`: the shipped one was trained on it)."""
     from align.divergence.coverage import word_vectors
     from align.divergence.lexical import Lexicon, word_alignment
 
-    lex = Lexicon.load()
+    lex = lexicon or Lexicon.load()
     vecs = word_vectors(encoder, pairs)
     for (ru, en), res in zip(pairs, results, strict=True):
         res.lexical = word_alignment(ru, en, lex, vecs)
