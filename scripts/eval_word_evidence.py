@@ -34,6 +34,7 @@ from align.bench.word_evidence import (
     cross_validated,
     recall_at_precision,
     rule_counts,
+    surplus_counts,
     word_table,
 )
 from align.divergence.lexical import Lexicon
@@ -90,6 +91,10 @@ def main() -> int:
     for name in RULES:
         n, hit, total = rule_counts(use_table, name)
         print(f"{name:42s} {n:7d} {hit:10d} {hit / max(n, 1):10.2f} {hit / max(total, 1):7.2f}")
+    n, hit, total = surplus_counts(aligned, gold, enc)
+    print(
+        f"{'surplus mention (ru, the seed case)':42s} {n:7d} {hit:10d} {hit / max(n, 1):10.2f} {hit / max(total, 1):7.2f}"
+    )
     print(f"\n({time.time() - t0:.0f} s)")
     return 0
 

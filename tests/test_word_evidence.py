@@ -78,3 +78,22 @@ def test_add_lexical_uses_the_table_it_is_given(encoder):
         assert res.lexical is not None
         feats.append(res.features["lex_ru_mass"])
     assert feats[0] != feats[1]
+
+
+def test_surplus_mention_finds_the_seed_word(encoder):
+    from align.bench.word_evidence import surplus_mentions
+
+    ru = (
+        "МИД России выразил сожаления по поводу повреждения здания посольства Азербайджана в "
+        "Киеве, полученного 14 ноября после российского ракетного удара по украинской столице."
+    )
+    en = (
+        "The Russian Foreign Ministry has expressed regret over the damage caused to the building "
+        "of the Azerbaijani embassy in Kyiv following a missile strike on the Ukrainian capital "
+        "on November 14."
+    )
+    vecs = word_vectors(encoder, [(ru, en)])
+    assert [s.text for s in surplus_mentions(ru, en, vecs)] == ["российского"]
+    faithful = en.replace("a missile strike", "a Russian missile strike")
+    vecs = word_vectors(encoder, [(ru, faithful)])
+    assert surplus_mentions(ru, faithful, vecs) == []
