@@ -24,13 +24,17 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 from align.bench.data import shared_data
+from align.bench.divergence import auc
 from align.bench.lexicon_train import document_fold, held_out_lexicons
 from align.bench.realdoc import bench_folder, load_gold, run_realdoc
 from align.bench.word_evidence import (
     LEX_FEATURES,
+    RULES,
     USE_FEATURES,
     cross_validated,
     recall_at_precision,
+    rule_counts,
+    surplus_counts,
     word_table,
 )
 from align.divergence.lexical import Lexicon
@@ -76,6 +80,21 @@ def main() -> int:
             p, y = cross_validated(table, feats, lang, args.folds)
             rec = " ".join(f"{recall_at_precision(p, y, q):6.2f}" for q in PRECISIONS)
             print(f"{name:42s} {lang:4s} {len(y):6d} {int(y.sum()):9d}  {rec}")
+    use_table = tables["USE + names + POS + context"][0]
+    for lang in ("ru", "en"):
+        keep = use_table.lang == lang
+        best, y = use_table.features["best"][keep], use_table.label[keep]
+        print(
+            f"AUC of the best embedding match alone ({lang}): {auc(-best[y == 0], -best[y == 1]):.3f}"
+        )
+    print(f"\n{'typed rule':42s} flagged  perturbed  precision  recall")
+    for name in RULES:
+        n, hit, total = rule_counts(use_table, name)
+        print(f"{name:42s} {n:7d} {hit:10d} {hit / max(n, 1):10.2f} {hit / max(total, 1):7.2f}")
+    n, hit, total = surplus_counts(aligned, gold, enc)
+    print(
+        f"{'surplus mention (ru, the seed case)':42s} {n:7d} {hit:10d} {hit / max(n, 1):10.2f} {hit / max(total, 1):7.2f}"
+    )
     print(f"\n({time.time() - t0:.0f} s)")
     return 0
 

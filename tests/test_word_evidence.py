@@ -59,3 +59,41 @@ def test_held_out_tables_never_see_their_documents():
     assert ga not in t0.ru_count and gb in t0.ru_count  # fold 0 left out document a
     assert gb not in t1.ru_count and ga in t1.ru_count
     assert t0.ru_count[lemma("город", "ru")] >= 1
+
+
+def test_add_lexical_uses_the_table_it_is_given(encoder):
+    from align.divergence.decision import add_lexical
+    from align.divergence.scorer import DivergenceConfig, score_texts
+
+    cfg = DivergenceConfig(
+        calibrated=False, clause_model=False, word_model=False, use_lexical=False, use_units=False
+    )
+    pairs = [(RU, EN)]
+    shipped = Lexicon.load()
+    empty = Lexicon({}, {}, {}, {}, shipped.models)  # a table that has seen nothing
+    feats = []
+    for lex in (None, empty):
+        (res,) = score_texts(pairs, encoder, cfg)
+        add_lexical(pairs, [res], encoder, lexicon=lex)
+        assert res.lexical is not None
+        feats.append(res.features["lex_ru_mass"])
+    assert feats[0] != feats[1]
+
+
+def test_surplus_mention_finds_the_seed_word(encoder):
+    from align.bench.word_evidence import surplus_mentions
+
+    ru = (
+        "МИД России выразил сожаления по поводу повреждения здания посольства Азербайджана в "
+        "Киеве, полученного 14 ноября после российского ракетного удара по украинской столице."
+    )
+    en = (
+        "The Russian Foreign Ministry has expressed regret over the damage caused to the building "
+        "of the Azerbaijani embassy in Kyiv following a missile strike on the Ukrainian capital "
+        "on November 14."
+    )
+    vecs = word_vectors(encoder, [(ru, en)])
+    assert [s.text for s in surplus_mentions(ru, en, vecs)] == ["российского"]
+    faithful = en.replace("a missile strike", "a Russian missile strike")
+    vecs = word_vectors(encoder, [(ru, faithful)])
+    assert surplus_mentions(ru, faithful, vecs) == []

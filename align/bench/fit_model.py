@@ -60,7 +60,8 @@ RANK_FEATURES = (
 # features, the dev fit left the ranking value a weight of ~0, and the score no longer ranked
 # faithful against perturbed translations where no span model fires)
 SCORE_FEATURES = ("rank",)
-RAW = DivergenceConfig(calibrated=False, clause_model=False, word_model=False)
+# the lexicon is added by the fit itself, with held-out tables (:func:`held_out`)
+RAW = DivergenceConfig(calibrated=False, clause_model=False, word_model=False, use_lexical=False)
 
 
 def _gold_iv(gold: Sequence[Gold]) -> dict[tuple[str, str], list[list[tuple[int, int, int]]]]:
@@ -237,7 +238,10 @@ def _ranking_data(encoder: TextEncoder, data: Path, n_pairs: int, n_word_pairs: 
         + [(b.ru, b.en) for b in bench]
     )
     x = feature_matrix(
-        score_texts(texts, encoder, replace(RAW, clause_model=True, word_model=True)), RANK_FEATURES
+        score_texts(
+            texts, encoder, replace(RAW, clause_model=True, word_model=True, use_lexical=True)
+        ),
+        RANK_FEATURES,
     )
     n, m = len(items), len(wp)
     xm, xp = x[:n], x[n : 2 * n]
@@ -406,8 +410,7 @@ def held_out(data: Path) -> list[Lexicon]:
     models fitted on them would over-trust the lexicon on documents it has not seen."""
     from align.bench.lexicon_train import held_out_lexicons
 
-    shipped = Lexicon.load()
-    return [replace(t, models=shipped.models) for t in held_out_lexicons(data, LEXICON_FOLDS)]
+    return held_out_lexicons(data, LEXICON_FOLDS, models=Lexicon.load().models)
 
 
 MAX_FALSE_ALARM = 0.02  # the share of untouched dev beads the label may flag (the issue's budget)

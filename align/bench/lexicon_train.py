@@ -25,7 +25,7 @@ import random
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -119,18 +119,22 @@ def document_fold(doc_id: str, folds: int) -> int:
     return zlib.crc32(doc_id.encode("utf-8")) % folds
 
 
-def held_out_lexicons(data: Path, folds: int = 2, iters: int = ITERS) -> list[Lexicon]:
-    """IBM-1 tables (no models) trained on the training data less one fold of the dev documents
+def held_out_lexicons(
+    data: Path, folds: int = 2, iters: int = ITERS, models: dict[str, Logistic] | None = None
+) -> list[Lexicon]:
+    """IBM-1 tables trained on the training data less one fold of the dev documents
     each (:func:`document_fold` of the real-document benchmark's document ids): the features of
     a dev document taken from ``tables[document_fold(doc_id, folds)]`` come from a table that
     never saw that document, as a test document meets the shipped table. (The shipped table is
     trained on every dev document, so its features on dev text are optimistic; measured by
-    ``scripts/eval_word_evidence.py``.)"""
+    ``scripts/eval_word_evidence.py``.) ``models``: the pair and word models the tables carry
+    (``Lexicon.load().models`` for the scorer's own lexical features; none by default)."""
     from align.bench.realdoc import load_ntrex, load_wmt
 
     docs = load_wmt(data, "dev") + load_ntrex(data, "dev")
     base = wmt_sentence_pairs(data) + demetr_pairs(data)
-    return held_out_tables(base, {d.doc_id: d.segments for d in docs}, folds, iters)
+    tables = held_out_tables(base, {d.doc_id: d.segments for d in docs}, folds, iters)
+    return [replace(t, models=dict(models or {})) for t in tables]
 
 
 def held_out_tables(

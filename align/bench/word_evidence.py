@@ -266,3 +266,84 @@ def recall_at_precision(p: NDArray[np.float64], y: NDArray[np.float64], precisio
     prec = tp / np.arange(1, len(y) + 1)
     ok = prec >= precision
     return float((tp[ok] / y.sum()).max()) if ok.any() else 0.0
+
+
+# Typed rules (no fitting): a Russian name-like word (capitalised inside a sentence, pymorphy3
+# name/place/organisation tag) with no transliterated (< 0.7) or embedding (< 0.5) match on the
+# English side; any word whose standalone embedding matches nothing at 0.4.
+RULES: dict[str, tuple[str, Callable[[dict[str, NDArray[np.float64]]], NDArray[np.bool_]]]] = {
+    "orphan name (ru)": (
+        "ru",
+        lambda f: (f["cap"] == 1) & (f["name_tag"] == 1) & (f["name"] < 0.7) & (f["sim"] < 0.5),
+    ),
+    "no embedding match >= 0.4 (ru)": ("ru", lambda f: f["best"] < 0.4),
+    "no embedding match >= 0.4 (en)": ("en", lambda f: f["best"] < 0.4),
+}
+
+
+def rule_counts(table: WordTable, name: str) -> tuple[int, int, int]:
+    """(words flagged, of them perturbed, perturbed words of that side) for one of :data:`RULES`."""
+    lang, rule = RULES[name]
+    keep = table.lang == lang
+    flagged = rule({k: v[keep] for k, v in table.features.items()})
+    y = table.label[keep] == 1
+    return int(flagged.sum()), int((flagged & y).sum()), int(y.sum())
+
+
+def surplus_mentions(
+    ru: str, en: str, vecs: dict[str, NDArray[np.float32]], hi: float = 0.7, alt: float = 0.6
+) -> list[Span]:
+    """Russian words that compete for one English word (the seed's «России» and «российского»
+    both best matched by the one "Russian", cosine >= ``hi``, neither with another English word
+    at ``alt``; different lemmas): all but one have no counterpart. The one left out is the
+    competitor whose neighbours' best English words lie farthest from the contested word."""
+    rw = [w for w in tokens(ru, "ru") if is_content(w.text, "ru") and w.text.isalpha()]
+    ew = [w for w in tokens(en, "en") if is_content(w.text, "en") and w.text.isalpha()]
+    if len(rw) < 2 or not ew:
+        return []
+    sim = np.stack([vecs[w.text] for w in rw]) @ np.stack([vecs[w.text] for w in ew]).T
+    best = sim.argmax(axis=1)
+    second = np.sort(sim, axis=1)[:, -2] if sim.shape[1] > 1 else np.zeros(len(rw))
+    out = []
+    for j in range(len(ew)):
+        comp = [i for i in range(len(rw)) if best[i] == j and sim[i, j] >= hi and second[i] < alt]
+        if len(comp) < 2 or len({lemma(rw[i].text, "ru") for i in comp}) < len(comp):
+            continue
+
+        out.append(rw[max(comp, key=lambda i, j=j: _neighbour_distance(best, i, j))])
+    return out
+
+
+def _neighbour_distance(best: NDArray[np.int64], i: int, j: int) -> int:
+    """How far the best English matches of word ``i``'s neighbours lie from English word ``j``."""
+    nb = [k for k in (i - 1, i + 1) if 0 <= k < len(best)]
+    return min(abs(int(best[k]) - j) for k in nb) if nb else 0
+
+
+def surplus_counts(
+    aligned: Sequence[AlignedPair], gold: Sequence[Gold], encoder: TextEncoder
+) -> tuple[int, int, int]:
+    """(words :func:`surplus_mentions` flags in beads without sentence/clause perturbations, of
+    them inside a word-level omission, word-level omissions in those beads)."""
+    words_iv: dict[tuple[str, str], list[list[tuple[int, int, int]]]] = {}
+    big_iv: dict[tuple[str, str], list[list[tuple[int, int, int]]]] = {}
+    for g in gold:
+        into = words_iv if g.kind == "word" else big_iv
+        into.setdefault((g.doc, g.side), []).append([(g.para, g.start, g.end)])
+    flagged = hit = total = 0
+    for ap in aligned:
+        texts = bead_texts(ap)
+        both = [t for t, b in zip(texts, ap.beads, strict=True) if b.ru_ids and b.en_ids]
+        vecs = word_vectors(encoder, both)
+        gl = words_iv.get((ap.doc_id, "ru"), [])
+        for b, (ru, en) in zip(ap.beads, texts, strict=True):
+            if not (b.ru_ids and b.en_ids) or _touched(ap, b, big_iv):
+                continue
+            sents = ap.seg.sents("ru")
+            bead_iv = [(sents[i].para, sents[i].start, sents[i].end) for i in b.ru_ids]
+            total += sum(1 for gi in gl if _overlap(bead_iv, gi))
+            for sp in surplus_mentions(ru, en, vecs):
+                iv = bead_spans(ap, b, "ru", [sp])[0]
+                flagged += 1
+                hit += any(_overlap(iv, gi) * 2 >= _size(iv) for gi in gl)
+    return flagged, hit, total

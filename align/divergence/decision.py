@@ -182,15 +182,17 @@ def add_lexical(
     pairs: Sequence[tuple[str, str]],
     results: Sequence[TextScore],
     encoder: TextEncoder,
-    lex: Lexicon | None = None,
+    lexicon: Lexicon | None = None,
 ) -> None:
-    """The lexicon's word matching (:mod:`align.divergence.lexical`; the shipped table unless
-    ``lex`` is given) on every pair: its bead-level features (``lex_*``), the match itself (word
-    candidates) and the clause rows' lexicon features."""
+    """The lexicon's word matching (:mod:`align.divergence.lexical`) on every pair: its
+    bead-level features (``lex_*``), the match itself (word candidates) and the clause rows'
+    lexicon features. ``lexicon``: the shipped table by default; a fit on dev text should pass a
+    table that has not seen that text (:func:`align.bench.lexicon_train.held_out_lexicons`: the
+    shipped one was trained on it)."""
     from align.divergence.coverage import word_vectors
     from align.divergence.lexical import Lexicon, word_alignment
 
-    lex = lex or Lexicon.load()
+    lex = lexicon or Lexicon.load()
     vecs = word_vectors(encoder, pairs)
     for (ru, en), res in zip(pairs, results, strict=True):
         res.lexical = word_alignment(ru, en, lex, vecs)
