@@ -11,13 +11,15 @@
 3. Score weights: non-negative logistic weights with a pairwise ranking loss (DEMETR-ru dev,
    word-level perturbations of NTREX dev sentences, NTREX dev clause items against their clean
    copies) plus a pointwise loss on the NTREX dev clause benchmark; Platt-calibrated.
-Prints the values to paste into ``align/divergence.py``.
+Prints the thresholds (defaults of ``DivergenceConfig``) and writes the ``bead`` part of
+``align/divergence/fitted.json``.
 
     python scripts/fit_divergence.py --model [--limit N]
 
-fits the parts of ``align/divergence_model.json`` (dev data only; :mod:`align.realfit`) and
-writes it: the clause model, the sentence-unit model, the ranking weights and the calibrated
-score with its label threshold. The real-document benchmark's dev corpus is built on first use
+fits the other parts of ``align/divergence/fitted.json`` (dev data only;
+:mod:`align.bench.fit_model`) and writes it: the clause, sentence-unit and word models with
+their thresholds (the 2% false-alarm budget), the ranking weights and the calibrated score
+with its label threshold. The real-document benchmark's dev corpus is built on first use
 (under ``benchmarks/``, ``$ALIGN_BENCH_DIR``).
 """
 

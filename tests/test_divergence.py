@@ -50,13 +50,13 @@ def test_added_and_omitted_clauses_are_found(encoder):
         "а на юге страны прошли сильные ливни, затопившие несколько деревень."
     )
     pairs = [(ru, en_same), (ru, en_added), (ru_more, en_same)]
-    # the span models' own decisions (the calibrated label keeps only spans above its label
-    # point, P > 0.85: the added clause, at clause probability 0.66, is below it; issue 12 doc)
+    # the span models' own decisions, and the calibrated label that follows them
     spans = score_texts(pairs, encoder, DivergenceConfig(calibrated=False))
     assert spans[1].label == "addition"
     assert "northern Italy" in spans[1].added[0].text
     same, added, omitted = score_texts(pairs, encoder)
     assert same.label == "equivalent"
+    assert added.label == "addition" and "northern Italy" in added.added[0].text
     assert omitted.label == "omission"
     sp = omitted.omitted[0]
     assert ru_more[sp.start : sp.end] == sp.text and "ливни" in sp.text

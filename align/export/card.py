@@ -346,8 +346,10 @@ clean = pairs.filter(lambda r: r["divergence_label"] == 0)  # 0 = "equivalent"
 document data: whole WMT and NTREX news documents with their professional translations, most of
 their beads untouched, some with English sentences, clauses or words deleted or foreign ones
 inserted (the real-document benchmark's dev documents, `align eval-divergence --bench realdoc`).
-A bead is labelled divergent exactly when its score is above {_threshold():.2f}; below that the
-label is `equivalent` and no spans are given. Sort by the score to see the most likely
+A bead is labelled divergent exactly when its score is above {_threshold():.2f}, which is exactly
+when the scorer found a span (a sentence, clause or run of words) on one side with no
+counterpart on the other; below that the label is `equivalent` and no spans are given, and the
+score still orders the beads by the remaining evidence. Sort by the score to see the most likely
 divergences first; 1-0 and 0-1 beads (a whole sentence on one side only) score 1.0. A score of
 0.9 on a 1-1 bead means that about nine in ten such beads had a real difference in the
 calibration data; a loose but faithful rendering can still score high, and a single changed

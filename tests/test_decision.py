@@ -1,0 +1,76 @@
+"""The decision step: span evidence, the label point and the clause rows' lexicon features."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from align.bench.fit_model import MAX_FALSE_ALARM, span_budget
+from align.divergence import DivergenceConfig
+from align.divergence.decision import (
+    CLAUSE_FEATURES,
+    N_SCORER_CLAUSE_FEATURES,
+    SPAN_PARTS,
+    evidence,
+    lexical_clause_rows,
+)
+from align.divergence.scorer import TextScore, score_texts
+
+THR = {k: 0.5 for k in SPAN_PARTS}
+
+
+def test_evidence_is_positive_exactly_when_a_span_model_fires():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        feats = {k: float(rng.uniform(0, 1)) for k in SPAN_PARTS}
+        thr = {k: float(rng.uniform(0.3, 0.9)) for k in SPAN_PARTS}
+        z = float(rng.normal(0, 5))
+        fired = any(feats[k] > thr[k] for k in SPAN_PARTS)
+        assert (evidence(feats, z, thr) > 0) == fired
+
+
+def test_bead_value_orders_beads_but_never_labels_one():
+    quiet = {k: 1e-7 for k in SPAN_PARTS}  # no span model sees anything
+    values = [evidence(quiet, z, THR) for z in (-10.0, -5.0, 0.0, 5.0, 30.0)]
+    assert all(v < 0 for v in values)
+    assert values == sorted(values) and len(set(values)) == len(values)
+
+
+def _score(clause: float, unit: float) -> TextScore:
+    r = TextScore(0.5, 0.0, "equivalent")
+    r.features.update(clause_omit=clause, unit_omit=unit)
+    return r
+
+
+def test_span_budget_keeps_false_alarms_within_the_budget():
+    rng = np.random.default_rng(1)
+    y = (rng.uniform(size=400) < 0.2).astype(float)
+    res = [
+        _score(
+            float(rng.beta(5, 2) if t else rng.beta(1, 6)),
+            float(rng.beta(4, 2) if t else rng.beta(1, 8)),
+        )
+        for t in y
+    ]
+    tc, tu = span_budget(res, y, word_thr=0.99)
+    flagged = np.array(
+        [r.features["clause_omit"] > tc or r.features["unit_omit"] > tu for r in res]
+    )
+    assert flagged[y == 0].mean() <= MAX_FALSE_ALARM
+    assert flagged[y == 1].mean() > 0.2  # the budget is spent, not left unused
+
+
+def test_clause_rows_carry_the_lexicon_evidence(encoder):
+    ru = "Президент провёл встречу с министром в Москве."
+    en = "The president met the minister in Moscow, and the weather in Brazil was very hot."
+    (res,) = score_texts(
+        [(ru, en)], encoder, DivergenceConfig(calibrated=False, clause_model=False)
+    )
+    rows = res.clause_rows["en"]
+    assert all(len(f) == len(CLAUSE_FEATURES) for _, f in rows)
+    lex = {span.text: f[N_SCORER_CLAUSE_FEATURES] for span, f in rows}
+    added = next(v for t, v in lex.items() if "Brazil" in t)
+    kept = next(v for t, v in lex.items() if "president" in t)
+    assert added > kept
+    before = dict(res.clause_rows)
+    lexical_clause_rows(res)  # idempotent
+    assert res.clause_rows == before
