@@ -155,8 +155,11 @@ def name_keys(ru_word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
+@lru_cache(maxsize=262144)
 def name_similarity(ru_word: str, en_word: str) -> float:
-    """Similarity in [0, 1] of a Russian word and an English word after transliteration."""
+    """Similarity in [0, 1] of a Russian word and an English word after transliteration.
+    (Cached: the scorer asks for the same pairs once per clause; 8% of a pipeline run's CPU
+    uncached, measured with cProfile on 25 realdoc dev documents.)"""
     en = _skeleton(en_word)
     if not en:
         return 0.0
