@@ -13,6 +13,7 @@ least ``CONJ_MIN_WORDS`` words (``rain and snow`` stays whole); pieces shorter t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from align.divergence.lexicon import CLAUSE_CONJUNCTIONS
 from align.model import Span
@@ -80,5 +81,12 @@ def clauses(text: str, min_words: int = 3, lang: str = "en") -> list[Span]:
 
 
 def words(text: str) -> list[Span]:
-    """Word spans of ``text``."""
-    return [Span(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    """Word spans of ``text`` (a fresh list; the spans are cached per text: the scorer asks for
+    the words of the same bead, clause and sentence texts ~45 times per bead, ~7% of a
+    pipeline run's CPU uncached, measured with cProfile on 25 realdoc dev documents)."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[Span, ...]:
+    return tuple(Span(m.group(), m.start(), m.end()) for m in _WORD.finditer(text))
