@@ -173,6 +173,30 @@ def test_killed_run_resumes_to_an_identical_dataset(tmp_path, ntrex_lines, capsy
     assert not work.exists()
 
 
+def test_local_engine_forks_once_and_equals_one_worker(tmp_path, encoder, monkeypatch):
+    """--jobs 2 streams every document of every shard through one pool of workers (forked once,
+    not per shard) and writes the same files, byte for byte, as --jobs 1."""
+    import align.pipeline
+
+    forks = []
+    fork_pool = align.pipeline._fork_pool
+
+    def counted(jobs: int):
+        forks.append(jobs)
+        return fork_pool(jobs)
+
+    monkeypatch.setattr(align.pipeline, "_fork_pool", counted)
+    src = _rows(tmp_path / "c.jsonl", 7, max_sentences=3)
+    opts = StreamOptions(shard_docs=2)  # 4 shards, the last one short
+    for jobs in (1, 2):
+        run_stream(
+            open_source(src), tmp_path / f"out{jobs}", options=opts, jobs=jobs, progress=False,
+            encoder=encoder,
+        )  # fmt: skip
+    assert forks == [2]
+    assert _files(tmp_path / "out1") == _files(tmp_path / "out2")
+
+
 def test_one_pair_presegmented_from_the_command_line(tmp_path, ntrex_lines, capsys):
     from datasets import load_from_disk
 
