@@ -47,12 +47,16 @@ TIMINGS = re.compile(r"timings: (\d+) documents, (\d+) sentences .* in ([\d.]+) 
 
 
 class Sampler(threading.Thread):
-    """Peak RSS (MB) of one process and of its whole process tree."""
+    """Peak RSS (MB) of one process and of its whole process tree, and CPU seconds (user +
+    system) of the driver and of every process of the tree (each process's last reading:
+    a process that ends between two readings loses at most 0.2 s of its time)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.proc = psutil.Process(pid)
         self.driver = self.tree = self.worker = 0.0
+        self.cpu: dict[tuple[int, float], float] = {}  # (pid, start time) -> CPU s
+        self.loads: list[float] = []
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -62,7 +66,10 @@ class Sampler(threading.Thread):
                 rss = []
                 for p in procs:
                     try:
-                        rss.append(p.memory_info().rss / 2**20)
+                        with p.oneshot():
+                            rss.append(p.memory_info().rss / 2**20)
+                            t = p.cpu_times()
+                            self.cpu[(p.pid, p.create_time())] = t.user + t.system
                     except psutil.Error:
                         rss.append(0.0)
                 self.driver = max(self.driver, rss[0])
@@ -70,7 +77,13 @@ class Sampler(threading.Thread):
                 self.tree = max(self.tree, sum(rss))
             except psutil.Error:
                 pass
+            self.loads.append(os.getloadavg()[0])
             time.sleep(0.2)
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU s of the driver, and of all processes (driver included)."""
+        driver = sum(v for (pid, _), v in self.cpu.items() if pid == self.proc.pid)
+        return driver, sum(self.cpu.values())
 
 
 def run(corpus: Path, out: Path, extra: list[str]) -> dict[str, float]:
@@ -92,6 +105,7 @@ def run(corpus: Path, out: Path, extra: list[str]) -> dict[str, float]:
     m = TIMINGS.search(stdout)
     assert m, stdout[-500:]
     docs, sents, run_s = int(m[1]), int(m[2]), float(m[3])
+    cpu_driver, cpu_all = sampler.cpu_seconds()
     return {
         "docs": docs,
         "sentences": sents,
@@ -101,6 +115,9 @@ def run(corpus: Path, out: Path, extra: list[str]) -> dict[str, float]:
         "driver": sampler.driver,
         "worker": sampler.worker,
         "tree": sampler.tree,
+        "cpu_driver": cpu_driver,
+        "cpu_all": cpu_all,
+        "load": sum(sampler.loads) / max(len(sampler.loads), 1),
     }
 
 
@@ -134,9 +151,10 @@ def main() -> None:
     rate = {(name, int(r["docs"])): r["rate"] for name, r in rows}
     print(
         "\n| configuration | documents | sentences | s (command) | s (run) | sentences/s "
-        "| efficiency | peak RSS MB: driver / largest worker / all processes |"
+        "| efficiency | peak RSS MB: driver / largest worker / all processes "
+        "| CPU s: driver / all processes | load average |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in rows:
         eff = ""
         if name.endswith("2") or name.endswith("2 workers"):
@@ -146,7 +164,7 @@ def main() -> None:
         print(
             f"| {name} | {int(r['docs']):,} | {int(r['sentences']):,} | {r['wall']:.0f} | "
             f"{r['run']:.0f} | {r['rate']:.0f} | {eff} | {r['driver']:.0f} / {r['worker']:.0f} "
-            f"/ {r['tree']:.0f} |"
+            f"/ {r['tree']:.0f} | {r['cpu_driver']:.1f} / {r['cpu_all']:.1f} | {r['load']:.1f} |"
         )
 
 
