@@ -216,6 +216,24 @@ def test_one_pair_presegmented_from_the_command_line(tmp_path, ntrex_lines, caps
     assert "either a corpus or both --ru" in capsys.readouterr().err
 
 
+def test_row_refused_in_a_worker_is_one_line(tmp_path, encoder, ntrex_lines):
+    """With --jobs 2 the language checks run in the workers: the refusal comes back to the
+    driver (pickled) as the same one-line error, and the finished shards are kept."""
+    import pickle
+
+    err = InputError("c.jsonl, line 5", "expected English text but detected German")
+    assert str(pickle.loads(pickle.dumps(err))) == str(err)
+    rows = list(ntrex_rows(8, max_sentences=2))
+    rows[6]["en"] = "Der Hund läuft schnell über die Straße. Die Kinder spielen heute im Garten."
+    src = write_jsonl(iter(rows), tmp_path / "c.jsonl")
+    kw = {"options": StreamOptions(shard_docs=2), "jobs": 2, "progress": False}
+    with pytest.raises(InputError) as got:
+        run_stream(open_source(src), tmp_path / "out", encoder=encoder, **kw)
+    msg = str(got.value)
+    assert "line 7 (doc_id" in msg and "detected German" in msg and "--resume" in msg
+    assert not (tmp_path / "out").exists()
+
+
 def test_row_refused_midway_keeps_the_shards_for_resume(tmp_path, encoder, ntrex_lines):
     rows = list(ntrex_rows(6, max_sentences=2))
     english = rows[4]["en"]
