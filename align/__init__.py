@@ -18,5 +18,9 @@ except AttributeError:  # pragma: no cover - not Linux
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
     _os.environ.setdefault(_var, _cores)
 _os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# An idle OpenBLAS thread spins ~0.1 s (2^28 cycles) before it sleeps: between the scorer's
+# two-thread products that spinning took 0.73-0.92 CPU s per 6 s of a worker's work (issue 14's
+# profile), a core stolen from the other worker. 2^12 cycles: 0.06 s; the same results.
+_os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "12")
 
 __version__ = "0.1.0"

@@ -21,6 +21,9 @@ class InputError(AlignError):
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
 
+    def __reduce__(self):  # -> (class, args): a worker process sends it back pickled
+        return type(self), (self.path, self.problem)
+
 
 class EncoderLoadError(AlignError):
     """The requested encoder could not be loaded (e.g. a hub model while offline)."""

@@ -16,7 +16,7 @@ import signal
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -379,6 +379,66 @@ def process_pairs(
         _WORKER.clear()
         bar.close()
     return [a for a in results if a is not None]
+
+
+def _stream_work(task: tuple[Hashable, object]) -> tuple[Hashable, AlignedPair, StageTimes]:
+    key, item = task
+    enc = _WORKER["encoder"]
+    assert isinstance(enc, TextEncoder)
+    prepare: Callable[[object], DocPair] = _WORKER["prepare"]  # type: ignore[assignment]
+    times = StageTimes()
+    with _timed(times, "load"):
+        pair = prepare(item)
+    aligned = process_pair(
+        pair,
+        enc,
+        _WORKER["align_cfg"],  # type: ignore[arg-type]
+        _WORKER["div_cfg"],  # type: ignore[arg-type]
+        times,
+        _WORKER["segment"],  # type: ignore[arg-type]
+    )
+    return key, aligned, times
+
+
+def process_stream[K: Hashable, T](
+    tasks: Iterable[tuple[K, T]],
+    prepare: Callable[[T], DocPair],
+    encoder: TextEncoder,
+    align_cfg: AlignConfig | None = None,
+    div_cfg: DivergenceConfig | None = None,
+    *,
+    jobs: int = 1,
+    segment: Segmenter = segment_pair,
+) -> Iterator[tuple[K, AlignedPair, StageTimes]]:
+    """Documents as a stream: ``prepare`` each item (in the worker: e.g. a raw input row to a
+    :class:`DocPair`, with its language checks), segment, align and score it; yield
+    ``(key, AlignedPair, stage times)`` as documents finish (in any order with ``jobs`` > 1).
+
+    One pool of ``jobs`` workers is forked for the whole stream, and ``tasks`` is read while
+    they work, so the workers never wait for the caller between documents (a pool per batch
+    of documents idled both workers at every batch's end and while the caller read, checked
+    and wrote: issue 14's profile). ``tasks`` is consumed in the pool's feeder thread, ahead
+    of the workers by what the pipe to them holds (64 KiB of pickled items). Close the
+    generator (``contextlib.closing``) to stop the workers early."""
+    gpu = not encoder.device.startswith("cpu")
+    if jobs <= 1 or gpu or "fork" not in multiprocessing.get_all_start_methods():
+        for key, item in tasks:
+            times = StageTimes()
+            with _timed(times, "load"):
+                pair = prepare(item)
+            yield key, process_pair(pair, encoder, align_cfg, div_cfg, times, segment), times
+            check_interrupted()
+        return
+    _WORKER.update(
+        encoder=encoder, prepare=prepare, align_cfg=align_cfg, div_cfg=div_cfg, segment=segment
+    )
+    try:
+        with _fork_pool(jobs) as pool:
+            for res in pool.imap_unordered(_stream_work, tasks):
+                yield res  # type: ignore[misc]
+                check_interrupted()
+    finally:
+        _WORKER.clear()
 
 
 def run_corpus(

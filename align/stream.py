@@ -12,8 +12,10 @@ of documents at a time, never the corpus. The local engine computes each shard w
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -24,11 +26,20 @@ from align.divergence.scorer import DivergenceConfig
 from align.encoders import DEFAULT_ENCODER, TextEncoder, get_encoder
 from align.errors import InputError
 from align.io import check_output_dir, output_lock
-from align.pipeline import Segmenter, StageTimes, default_jobs, process_pairs, quiet_libraries
+from align.model import AlignedPair
+from align.pipeline import (
+    Segmenter,
+    StageTimes,
+    _timed,
+    default_jobs,
+    process_pairs,
+    process_stream,
+    quiet_libraries,
+)
 from align.progress import progress_wanted
 from align.segment import presegmented_pair, segment_pair
 from align.shards import Plan, WorkDir, assemble, plan_shards, write_shard
-from align.sources import ShardSpec, Source, to_docpair
+from align.sources import RawPair, ShardSpec, Source, to_docpair
 
 ENGINES = ("local", "ray")
 DEFAULT_SHARD_DOCS = 64  # documents per shard: at most this many are redone after a kill
@@ -100,6 +111,61 @@ class Progress:
 
 
 def _local_engine(
+    source: Source,
+    todo: list[ShardSpec],
+    work: WorkDir,
+    opts: StreamOptions,
+    encoder: TextEncoder,
+    jobs: int,
+    progress: Progress,
+    times: StageTimes,
+) -> None:
+    """Every document of ``todo`` through one stream of workers (:func:`process_stream`); a
+    shard is written as soon as its last document is back, while the workers go on."""
+    if jobs > 1 and sum(s.stop - s.start for s in todo) < jobs:
+        # fewer documents than workers: each is scored in parallel (process_long_pair)
+        return _shard_by_shard(source, todo, work, opts, encoder, jobs, progress, times)
+    specs = {s.k: s for s in todo}
+    got: dict[int, dict[int, AlignedPair]] = {}
+    # Each document is computed from a cleared encoder (process_pair), so its rows do not
+    # depend on which worker computed it or what ran before; reset() also frees the tables
+    # grown by an earlier run of this process before the workers are forked.
+    encoder.reset()
+    stream = process_stream(
+        _documents(source, todo),
+        partial(to_docpair, presegmented=opts.presegmented),
+        encoder,
+        opts.align_cfg(),
+        opts.divergence,
+        jobs=jobs,
+        segment=opts.segmenter(),
+    )
+    with closing(stream):
+        for (k, i), aligned, t in stream:
+            times.add(t)
+            progress.update(1, len(aligned.seg.ru) + len(aligned.seg.en))
+            done = got.setdefault(k, {})
+            done[i] = aligned
+            spec = specs[k]
+            if len(done) == spec.stop - spec.start:
+                del got[k]
+                with _timed(times, "export"):
+                    write_shard(work, spec, [done[j] for j in range(len(done))], source.name)
+    return None
+
+
+def _documents(source: Source, todo: list[ShardSpec]) -> Iterator[tuple[tuple[int, int], RawPair]]:
+    """The raw rows of the shards ``todo``, keyed (shard, position); each shard's longest
+    documents first, so that the stream ends on short ones (no worker left alone with a long
+    document at the end)."""
+    for spec in todo:
+        raws = source.read(spec)
+        order = sorted(range(len(raws)), key=lambda i: -len(raws[i].text["ru"]))
+        for i in order:
+            yield (spec.k, i), raws[i]
+
+
+def _shard_by_shard(
     source: Source,
     todo: list[ShardSpec],
     work: WorkDir,

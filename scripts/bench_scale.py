@@ -8,9 +8,15 @@ same permutation on both sides; the third English sentence of each document is d
 process; a sampler reads the RSS of the driver and of every process under it (forked workers,
 Ray's raylet and actors) every 0.2 s.
 
-    python scripts/bench_scale.py --docs 20000                 # the issue's size
-    python scripts/bench_scale.py --docs 200 --max-sentences 8 --rss-docs 250 2000 \\
-        --rss-max-sentences 2
+    python scripts/bench_scale.py        # the defaults: what the README's table reports
+
+The defaults: 1,000 documents cut to 8 sentences (~15,000 sentences, 16 shards of 64: enough
+shards that Ray's last shard leaves an actor idle for a small part of the run) through the
+four configurations, then local --jobs 2 on 2,000 and 20,000 documents cut to 2 sentences
+(the driver's peak memory against corpus size; those runs' rates are not comparable to the
+first). About 30 minutes on an idle 2-core machine: ~4 and ~2 minutes for local --jobs 1 and
+2 at 1,000 documents, Ray a little more, ~2 and ~13 minutes for the memory runs. The issue's
+20,000 full documents (~650k sentences) would take ~3 hours per configuration here.
 
 Columns: sentences = both sides as segmented; s = wall time of the command from process start
 (imports, model load, Ray start included); run s / sentences/s = the library call alone (from
@@ -47,12 +53,16 @@ TIMINGS = re.compile(r"timings: (\d+) documents, (\d+) sentences .* in ([\d.]+) 
 
 
 class Sampler(threading.Thread):
-    """Peak RSS (MB) of one process and of its whole process tree."""
+    """Peak RSS (MB) of one process and of its whole process tree, and CPU seconds (user +
+    system) of the driver and of every process of the tree (each process's last reading:
+    a process that ends between two readings loses at most 0.2 s of its time)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.proc = psutil.Process(pid)
         self.driver = self.tree = self.worker = 0.0
+        self.cpu: dict[tuple[int, float], float] = {}  # (pid, start time) -> CPU s
+        self.loads: list[float] = []
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -62,7 +72,10 @@ class Sampler(threading.Thread):
                 rss = []
                 for p in procs:
                     try:
-                        rss.append(p.memory_info().rss / 2**20)
+                        with p.oneshot():
+                            rss.append(p.memory_info().rss / 2**20)
+                            t = p.cpu_times()
+                            self.cpu[(p.pid, p.create_time())] = t.user + t.system
                     except psutil.Error:
                         rss.append(0.0)
                 self.driver = max(self.driver, rss[0])
@@ -70,7 +83,13 @@ class Sampler(threading.Thread):
                 self.tree = max(self.tree, sum(rss))
             except psutil.Error:
                 pass
+            self.loads.append(os.getloadavg()[0])
             time.sleep(0.2)
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """CPU s of the driver, and of all processes (driver included)."""
+        driver = sum(v for (pid, _), v in self.cpu.items() if pid == self.proc.pid)
+        return driver, sum(self.cpu.values())
 
 
 def run(corpus: Path, out: Path, extra: list[str]) -> dict[str, float]:
@@ -92,6 +111,7 @@ def run(corpus: Path, out: Path, extra: list[str]) -> dict[str, float]:
     m = TIMINGS.search(stdout)
     assert m, stdout[-500:]
     docs, sents, run_s = int(m[1]), int(m[2]), float(m[3])
+    cpu_driver, cpu_all = sampler.cpu_seconds()
     return {
         "docs": docs,
         "sentences": sents,
@@ -101,22 +121,25 @@ def run(corpus: Path, out: Path, extra: list[str]) -> dict[str, float]:
         "driver": sampler.driver,
         "worker": sampler.worker,
         "tree": sampler.tree,
+        "cpu_driver": cpu_driver,
+        "cpu_all": cpu_all,
+        "load": sum(sampler.loads) / max(len(sampler.loads), 1),
     }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--docs", type=int, default=20000, help="documents in the corpus")
-    ap.add_argument("--max-sentences", type=int, default=None, help="cut documents to N")
+    ap.add_argument("--docs", type=int, default=1000, help="documents in the corpus")
+    ap.add_argument("--max-sentences", type=int, default=8, help="cut documents to N (0: no cut)")
     ap.add_argument(
         "--rss-docs",
         type=int,
         nargs="*",
-        default=[],
+        default=[2000, 20000],
         help="driver memory against corpus size: also run local --jobs 2 on these sizes",
     )
     ap.add_argument(
-        "--rss-max-sentences", type=int, default=None, help="cut those documents to N sentences"
+        "--rss-max-sentences", type=int, default=2, help="cut those documents to N sentences"
     )
     ap.add_argument("--configs", nargs="*", default=list(CONFIGS), choices=list(CONFIGS))
     args = ap.parse_args()
@@ -134,9 +157,10 @@ def main() -> None:
     rate = {(name, int(r["docs"])): r["rate"] for name, r in rows}
     print(
         "\n| configuration | documents | sentences | s (command) | s (run) | sentences/s "
-        "| efficiency | peak RSS MB: driver / largest worker / all processes |"
+        "| efficiency | peak RSS MB: driver / largest worker / all processes "
+        "| CPU s: driver / all processes | load average |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for name, r in rows:
         eff = ""
         if name.endswith("2") or name.endswith("2 workers"):
@@ -146,7 +170,7 @@ def main() -> None:
         print(
             f"| {name} | {int(r['docs']):,} | {int(r['sentences']):,} | {r['wall']:.0f} | "
             f"{r['run']:.0f} | {r['rate']:.0f} | {eff} | {r['driver']:.0f} / {r['worker']:.0f} "
-            f"/ {r['tree']:.0f} |"
+            f"/ {r['tree']:.0f} | {r['cpu_driver']:.1f} / {r['cpu_all']:.1f} | {r['load']:.1f} |"
         )
 
 

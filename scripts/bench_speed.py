@@ -13,7 +13,9 @@ Inputs, rebuilt from ../shared/data/ntrex-enru into bench/speed/ (ignored by git
   scored, timed from process start (imports and model load included);
 * ``textberg-align``: the same, aligned only, in one process (what the issue's baseline did);
 * ``ntrex-align``: the ``ntrex`` corpus read, segmented and aligned only (no scoring, no
-  export), in one process, timed from process start.
+  export), in one process, timed from process start;
+* ``long-4k-align`` ... ``long-32k-align``: the same for one long document (the align stage's
+  time against length, and its peak memory); ``long-32k`` and these are run only when named.
 
 Each (input, run) is a fresh subprocess, so the peak resident memory (VmHWM) is its own (with
 worker processes, the parent's; each forked worker's own peak is reported separately is not).
@@ -25,8 +27,9 @@ encoder excluded), export; with ``--jobs`` > 1 they are summed over the worker p
 they add up to more than the wall time. Throughput counts the sentences of both sides.
 Reported: the median of ``--runs`` runs.
 
-    python scripts/bench_speed.py                 # everything, 3 runs each
+    python scripts/bench_speed.py                 # the default inputs, 3 runs each
     python scripts/bench_speed.py --inputs ntrex long-1997 --runs 1
+    python scripts/bench_speed.py --inputs long-8k-align long-16k-align long-32k-align --runs 1
 """
 
 from __future__ import annotations
@@ -47,8 +50,20 @@ T_START = time.perf_counter()
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 BENCH = ROOT / "bench" / "speed"
-LONG_SIZES = {"long-1k": 1000, "long-2k": 2000, "long-4k": 4000, "long-8k": 8000, "long-16k": 16000}
-ALL_INPUTS = ["textberg", "textberg-align", "ntrex-align", "ntrex", "long-1997", *LONG_SIZES]
+LONG_SIZES = {
+    "long-1k": 1000,
+    "long-2k": 2000,
+    "long-4k": 4000,
+    "long-8k": 8000,
+    "long-16k": 16000,
+    "long-32k": 32000,
+}
+# run when no --inputs are given (long-32k and the long documents aligned only are asked for)
+DEFAULT_INPUTS = ["textberg", "textberg-align", "ntrex-align", "ntrex", "long-1997"]
+DEFAULT_INPUTS += [n for n in LONG_SIZES if n != "long-32k"]
+# the align stage alone on one long document (issue 15: linear time, peak RSS < 1 GB at 16k)
+LONG_ALIGN = [f"{n}-align" for n in ("long-4k", "long-8k", "long-16k", "long-32k")]
+ALL_INPUTS = [*DEFAULT_INPUTS, "long-32k", *LONG_ALIGN]
 STAGES = ["load", "segment", "embed", "align", "score", "export"]
 
 
@@ -223,8 +238,8 @@ def run_corpus_timed(name: str, jobs: int | None) -> dict:
 def child(name: str, jobs: int | None) -> None:
     if name.startswith("textberg"):
         res = run_textberg(jobs, score=name == "textberg")
-    elif name == "ntrex-align":
-        res = run_align_only("ntrex")
+    elif name.endswith("-align"):  # ntrex-align, long-16k-align, ...
+        res = run_align_only(name.removesuffix("-align"))
     else:
         res = run_corpus_timed(name, jobs)
     res["peak_rss_mb"] = peak_rss_mb()
@@ -237,7 +252,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--inputs", nargs="+", default=ALL_INPUTS, choices=ALL_INPUTS)
+    ap.add_argument("--inputs", nargs="+", default=DEFAULT_INPUTS, choices=ALL_INPUTS)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: cores)")
     ap.add_argument("--child", help=argparse.SUPPRESS)

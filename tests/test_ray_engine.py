@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from align.bench.scale import ntrex_rows, write_jsonl
+from align.ray_engine import PACKAGE_ROOT
 from align.sources import open_source
 from align.stream import StreamOptions, run_stream
 
@@ -23,6 +24,9 @@ def ray_cluster():
     assert not ray.is_initialized()
     started = connect(None, 2)  # a local cluster: head + 2 CPUs, the package on the path
     try:
+        # the workers import this checkout's package (through the environment they inherit)
+        where = ray.get(ray.remote(lambda: __import__("align").__file__).remote())
+        assert where.startswith(str(PACKAGE_ROOT))
         yield
     finally:
         if started:

@@ -173,6 +173,30 @@ def test_killed_run_resumes_to_an_identical_dataset(tmp_path, ntrex_lines, capsy
     assert not work.exists()
 
 
+def test_local_engine_forks_once_and_equals_one_worker(tmp_path, encoder, monkeypatch):
+    """--jobs 2 streams every document of every shard through one pool of workers (forked once,
+    not per shard) and writes the same files, byte for byte, as --jobs 1."""
+    import align.pipeline
+
+    forks = []
+    fork_pool = align.pipeline._fork_pool
+
+    def counted(jobs: int):
+        forks.append(jobs)
+        return fork_pool(jobs)
+
+    monkeypatch.setattr(align.pipeline, "_fork_pool", counted)
+    src = _rows(tmp_path / "c.jsonl", 7, max_sentences=3)
+    opts = StreamOptions(shard_docs=2)  # 4 shards, the last one short
+    for jobs in (1, 2):
+        run_stream(
+            open_source(src), tmp_path / f"out{jobs}", options=opts, jobs=jobs, progress=False,
+            encoder=encoder,
+        )  # fmt: skip
+    assert forks == [2]
+    assert _files(tmp_path / "out1") == _files(tmp_path / "out2")
+
+
 def test_one_pair_presegmented_from_the_command_line(tmp_path, ntrex_lines, capsys):
     from datasets import load_from_disk
 
@@ -190,6 +214,24 @@ def test_one_pair_presegmented_from_the_command_line(tmp_path, ntrex_lines, caps
         assert t["ru"] == " ".join(ru_lines[i] for i in ids)  # the lines, kept as given
     assert main(["run", str(ru), "--ru", str(ru), "--en", str(en), "--out", str(out)]) == 1
     assert "either a corpus or both --ru" in capsys.readouterr().err
+
+
+def test_row_refused_in_a_worker_is_one_line(tmp_path, encoder, ntrex_lines):
+    """With --jobs 2 the language checks run in the workers: the refusal comes back to the
+    driver (pickled) as the same one-line error, and the finished shards are kept."""
+    import pickle
+
+    err = InputError("c.jsonl, line 5", "expected English text but detected German")
+    assert str(pickle.loads(pickle.dumps(err))) == str(err)
+    rows = list(ntrex_rows(8, max_sentences=2))
+    rows[6]["en"] = "Der Hund läuft schnell über die Straße. Die Kinder spielen heute im Garten."
+    src = write_jsonl(iter(rows), tmp_path / "c.jsonl")
+    kw = {"options": StreamOptions(shard_docs=2), "jobs": 2, "progress": False}
+    with pytest.raises(InputError) as got:
+        run_stream(open_source(src), tmp_path / "out", encoder=encoder, **kw)
+    msg = str(got.value)
+    assert "line 7 (doc_id" in msg and "detected German" in msg and "--resume" in msg
+    assert not (tmp_path / "out").exists()
 
 
 def test_row_refused_midway_keeps_the_shards_for_resume(tmp_path, encoder, ntrex_lines):
