@@ -1,17 +1,21 @@
-"""Fitting the sentence-unit model and the calibrated score (dev data only).
+"""Fitting the span models and the calibrated score (dev data only).
 
 1. The real-document benchmark's *dev* corpus (:mod:`align.bench.realdoc`) is run through the whole
    pipeline once (alignment does not depend on the scorer), then every bead is re-scored with
-   the raw features (``calibrated=False``).
-2. **Units** (:mod:`align.divergence.units`): logistic regression over the sentences of the beads; label 1
-   when at least half of the sentence is perturbed text (the evaluator's rule for a correct span).
-3. **Score weights**: non-negative logistic weights over :data:`SCORE_FEATURES` with a pairwise
-   ranking loss (DEMETR-ru dev, NTREX dev word-level pairs and clause items against their clean
-   copies; :mod:`align.bench.fit_divergence`) plus a pointwise loss on the dev beads (label 1 = the bead holds
-   perturbed text).
-4. **Calibration** (Platt): a slope and a bias on the dev beads only, i.e. on natural document
-   data where most beads are untouched translation, so that the score is the probability that a
-   bead is divergent.
+   the raw features (``calibrated=False``) and matched with a lexicon table that never saw its
+   document (:func:`held_out`).
+2. **Clauses, units, words**: logistic regressions over the beads' clauses, sentences and
+   uncovered word runs; label 1 when at least half of the candidate is perturbed text (the
+   evaluator's rule for a correct span). The word model's threshold is the lowest with dev
+   precision 0.8; the clause and unit thresholds share the 2% false-alarm budget
+   (:func:`span_budget`).
+3. **Ranking value**: non-negative weights over :data:`RANK_FEATURES` with a pairwise ranking
+   loss (DEMETR-ru dev, NTREX dev word-level pairs and clause items against their clean copies;
+   :mod:`align.bench.fit_divergence`) plus a pointwise loss on the dev beads; the bead-level
+   value is its logistic fit on the dev beads.
+4. **Calibration** (Platt) of the evidence (:func:`align.divergence.decision.evidence`) on the
+   dev beads, i.e. on natural document data where most beads are untouched translation, so
+   that the score is the probability that a bead is divergent.
 
 Everything is written to the model file (:mod:`align.divergence.fitted`) with what it was fitted on.
 """
@@ -393,10 +397,6 @@ def fit_calibrated(
         word_part,
         (float(c1), float(c0)),
     )
-
-
-def _thr(word_part: dict) -> dict[str, float]:
-    return {"words": float(word_part["threshold"])}
 
 
 LEXICON_FOLDS = 2
