@@ -41,7 +41,13 @@ def finish(
     """Units, calibrated score and label for every scored pair (in place; returns the list)."""
     from align.divergence.fitted import load_model, unit_model
     from align.divergence.scorer import label_for
-    from align.divergence.units import decide, merge_spans, sentence_layout, unit_features
+    from align.divergence.units import (
+        decide,
+        merge_spans,
+        retest,
+        sentence_layout,
+        unit_features,
+    )
 
     both = [i for i, r in enumerate(results) if r.coverage is not None or r.features]
     if cfg.use_lexical and both:
@@ -65,8 +71,10 @@ def finish(
             if layouts is not None
             else [(sentence_layout(ru, "ru"), sentence_layout(en, "en")) for ru, en in sub]
         )
-        rows = unit_features(sub, lays, encoder, [results[i].coverage for i in both])
-        for i, (ru, en), unit in zip(both, sub, decide(rows, unit_model()), strict=True):
+        covs = [results[i].coverage for i in both]
+        rows = unit_features(sub, lays, encoder, covs)
+        units = retest(sub, lays, encoder, covs, decide(rows, unit_model()), unit_model())
+        for i, (ru, en), unit in zip(both, sub, units, strict=True):
             res = results[i]
             res.features["unit_omit"] = unit.omit_p
             res.features["unit_add"] = unit.add_p

@@ -1,0 +1,49 @@
+"""Sentence units: a side is tested again once the other side's unmatched sentences are set aside."""
+
+from __future__ import annotations
+
+from align.divergence.fitted import unit_model
+from align.divergence.units import UnitResult, decide, retest, sentence_layout, unit_features
+
+RU = (
+    "Правительство утвердило новый бюджет на следующий год. "
+    "Футбольный клуб из Казани купил двух нападающих из Бразилии за рекордную сумму."
+)
+EN = (
+    "The orchestra will tour Japan and South Korea in the spring with a new programme. "
+    "The government approved a new budget for next year."
+)
+
+
+def _layout(ru: str, en: str):
+    return sentence_layout(ru, "ru"), sentence_layout(en, "en")
+
+
+def test_an_orphan_paired_with_an_unrelated_orphan_is_found_on_both_sides(encoder):
+    lay = _layout(RU, EN)
+    assert len(lay[0]) == 2 and len(lay[1]) == 2
+    first = decide(unit_features([(RU, EN)], [lay], encoder, [None]), unit_model())
+    assert [s.text for s in first[0].added] == [lay[1][0].text]  # the orchestra sentence
+    # as when the first round misses the omission (the inserted sentence dilutes its evidence):
+    only_added = UnitResult([], first[0].added, 0.0, first[0].add_p)
+    (res,) = retest([(RU, EN)], [lay], encoder, [None], [only_added], unit_model())
+    assert [s.text for s in res.omitted] == [lay[0][1].text]  # the football sentence
+    assert res.added == first[0].added
+    assert res.omit_p > unit_model().threshold
+
+
+def test_nothing_left_on_one_side_leaves_nothing_to_match_on_the_other(encoder):
+    ru, en = "Дождь шёл весь день.", "The museum opened a new wing. It shows modern art."
+    lay = _layout(ru, en)
+    flagged = UnitResult([], list(lay[1]), 0.0, 0.9)  # every English sentence unmatched
+    (res,) = retest([(ru, en)], [lay], encoder, [None], [flagged], unit_model())
+    assert res.omitted == lay[0] and res.added == lay[1]
+    assert res.omit_p == 0.9
+
+
+def test_beads_without_an_unmatched_sentence_are_not_retested(encoder):
+    lay = _layout(RU, EN)
+    quiet = UnitResult([], [], 0.1, 0.2)
+    both = UnitResult([lay[0][1]], [lay[1][0]], 0.8, 0.8)
+    out = retest([(RU, EN)] * 2, [lay] * 2, encoder, [None] * 2, [quiet, both], unit_model())
+    assert out == [quiet, both]
