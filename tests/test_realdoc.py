@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from align.bench.realdoc import build_realdoc, evaluate_aligned, load_gold, load_wmt
+from align.bench.realdoc import (
+    SEED,
+    VERSION,
+    build_realdoc,
+    evaluate_aligned,
+    load_gold,
+    load_wmt,
+)
 from align.divergence import DivergenceConfig, score_texts
 from align.divergence.decision import CLAUSE_FEATURES, WORD_FEATURES
 from align.divergence.fitted import load_model
@@ -41,6 +48,9 @@ def test_benchmark_gold_spans_are_exact_and_deterministic(small_bench, encoder, 
     assert {g.kind for g in gold} == {"sentence", "clause", "word"}
     again = build_realdoc(encoder, SHARED, "dev", tmp_path / "again", limit=2)
     assert load_gold(again) == gold
+    other = load_gold(build_realdoc(encoder, SHARED, "dev", tmp_path / "s1", limit=2, seed=1))
+    assert {g.doc for g in other} == {g.doc for g in gold}  # same documents,
+    assert other != gold  # other perturbations
 
 
 @needs_data
@@ -143,3 +153,6 @@ def test_eval_divergence_realdoc_command(tmp_path, monkeypatch):
     assert main([*args, "--jobs", "1", "--out", str(out), "-q"]) == 0
     res = json.loads(out.read_text(encoding="utf-8"))
     assert res["untouched_beads"] > 0 and "sentence_omission_recall" in res
+    assert (tmp_path / "benchmarks" / f"realdoc-v{VERSION}-seed{SEED}" / "dev-1").is_dir()
+    assert main([*args, "--seed", "7", "--jobs", "1", "-q"]) == 0
+    assert (tmp_path / "benchmarks" / f"realdoc-v{VERSION}-seed7" / "dev-1").is_dir()

@@ -778,13 +778,15 @@ def format_realdoc(results: dict[str, dict[str, float | int]]) -> str:
     return "\n".join(lines)
 
 
-def bench_folder(split: str, limit: int | None, cache: Path | None = None) -> Path:
-    """Where the benchmark corpus of ``split`` lives (built on first use)."""
+def bench_folder(
+    split: str, limit: int | None, cache: Path | None = None, seed: int = SEED
+) -> Path:
+    """Where the benchmark corpus of ``split`` built with ``seed`` lives (built on first use)."""
     from align.bench.data import bench_dir
 
     root = cache or bench_dir()
     tag = f"{split}-{limit}" if limit is not None else split
-    return root / f"realdoc-v{VERSION}-seed{SEED}" / tag
+    return root / f"realdoc-v{VERSION}-seed{seed}" / tag
 
 
 def run_realdoc(
@@ -796,13 +798,18 @@ def run_realdoc(
     jobs: int | None = None,
     cache: Path | None = None,
     progress: bool = False,
+    seed: int = SEED,
 ) -> tuple[dict[str, float | int], list[AlignedPair]]:
-    """Build (once) and evaluate the benchmark through the whole pipeline (``run_corpus``)."""
+    """Build (once) and evaluate the benchmark through the whole pipeline (``run_corpus``).
+
+    ``seed``: the perturbations' seed; the models are fitted on the dev build of ``SEED``, so
+    a dev build with another seed (the same documents, other perturbations) shows how much of
+    the dev numbers is fitted to that one draw."""
     from align.pipeline import run_corpus
 
-    folder = bench_folder(split, limit, cache)
+    folder = bench_folder(split, limit, cache, seed)
     if not (folder / "gold.jsonl").is_file():
-        build_realdoc(encoder, data, split, folder, limit)
+        build_realdoc(encoder, data, split, folder, limit, seed)
     res = run_corpus(folder, None, encoder=encoder, div_cfg=cfg, progress=progress, jobs=jobs)
     return evaluate_aligned(res.aligned, load_gold(folder)), res.aligned
 
@@ -814,13 +821,21 @@ def cmd_realdoc(args, data: Path) -> int:
 
     encoder = get_encoder(args.encoder)
     cfg = DivergenceConfig()
+    seed = SEED if args.seed is None else args.seed
     res, _ = run_realdoc(
-        encoder, args.split, data, cfg, limit=args.limit, jobs=args.jobs, progress=not args.quiet
+        encoder,
+        args.split,
+        data,
+        cfg,
+        limit=args.limit,
+        jobs=args.jobs,
+        progress=not args.quiet,
+        seed=seed,
     )
     docs = "all documents" if args.limit is None else f"first {args.limit} documents per source"
     print(
-        f"real-document divergence benchmark, {args.split} split ({docs}), "
-        f"encoder {encoder.model_name}, whole pipeline"
+        f"real-document divergence benchmark, {args.split} split ({docs}), perturbation seed "
+        f"{seed}, encoder {encoder.model_name}, whole pipeline"
     )
     print(format_realdoc({"this scorer": res}))
     if args.out:

@@ -2,7 +2,7 @@
 
 align eval BENCH [--split S] [--system X] [--out DIR]   alignment against gold beads
 align eval-divergence [--split S] [--ablations] [--out FILE.json]   the divergence benchmarks
-align eval-divergence --bench realdoc [--split S] [--limit N]   the real-document benchmark
+align eval-divergence --bench realdoc [--split S] [--limit N] [--seed N]   the real-document benchmark
 """
 
 from __future__ import annotations
@@ -124,6 +124,13 @@ def register(add: Adder) -> None:
         "--limit", type=int, default=None, help="realdoc: the first N documents per source"
     )
     p.add_argument("--jobs", type=int, default=None, help="realdoc: worker processes")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="realdoc: the perturbations' seed (default: the one the models were fitted on); "
+        "another seed builds the same documents with other perturbations",
+    )
     p.add_argument(
         "--fast-clauses",
         action="store_true",
