@@ -14,13 +14,14 @@
 Prints the thresholds (defaults of ``DivergenceConfig``) and writes the ``bead`` part of
 ``align/divergence/fitted.json``.
 
-    python scripts/fit_divergence.py --model [--limit N]
+    python scripts/fit_divergence.py --model --n-pairs 300 [--limit N] [--seeds 20261202 1 2]
 
 fits the other parts of ``align/divergence/fitted.json`` (dev data only;
 :mod:`align.bench.fit_model`) and writes it: the clause, sentence-unit and word models with
 their thresholds (the 2% false-alarm budget), the ranking weights and the calibrated score
 with its label threshold. The real-document benchmark's dev corpus is built on first use
-(under ``benchmarks/``, ``$ALIGN_BENCH_DIR``).
+(under ``benchmarks/``, ``$ALIGN_BENCH_DIR``), once per seed (``--seeds``: several builds of
+the same dev documents with different perturbations; default ``FIT_SEEDS``, the default seed).
 """
 
 from __future__ import annotations
@@ -43,15 +44,26 @@ def main() -> int:
     ap.add_argument("--encoder", default="use-m3")
     ap.add_argument("--model", action="store_true", help="fit and write the model file")
     ap.add_argument("--limit", type=int, default=None, help="--model: first N dev docs/source")
+    ap.add_argument(
+        "--seeds", type=int, nargs="+", default=None, help="--model: dev builds (default FIT_SEEDS)"
+    )
+    ap.add_argument(
+        "--stash", type=Path, default=None, help="--model: keep the pipeline runs here (iterating)"
+    )
     args = ap.parse_args()
     from align.encoders import get_encoder
 
     if args.model:
         from align.bench.data import shared_data
-        from align.bench.fit_model import fit_calibrated
+        from align.bench.fit_model import FIT_SEEDS, fit_calibrated
 
         path = fit_calibrated(
-            get_encoder(args.encoder), shared_data(), limit=args.limit, n_pairs=args.n_pairs
+            get_encoder(args.encoder),
+            shared_data(),
+            limit=args.limit,
+            n_pairs=args.n_pairs,
+            stash=args.stash,
+            seeds=args.seeds or FIT_SEEDS,
         )
         print(f"wrote {path}")
         return 0

@@ -1,9 +1,10 @@
 """Fitting the span models and the calibrated score (dev data only).
 
-1. The real-document benchmark's *dev* corpus (:mod:`align.bench.realdoc`) is run through the whole
-   pipeline once (alignment does not depend on the scorer), then every bead is re-scored with
-   the raw features (``calibrated=False``) and matched with a lexicon table that never saw its
-   document (:func:`held_out`).
+1. The real-document benchmark's *dev* corpus (:mod:`align.bench.realdoc`), built with the
+   perturbation seeds of :data:`FIT_SEEDS` (several seeds: the same dev documents, other edits),
+   is run through the whole pipeline once per build (alignment does not depend on the scorer),
+   then every bead is re-scored with the raw features (``calibrated=False``) and matched with a
+   lexicon table that never saw its document (:func:`held_out`).
 2. **Clauses, units, words**: logistic regressions over the beads' clauses, sentences and
    uncovered word runs; label 1 when at least half of the candidate is perturbed text (the
    evaluator's rule for a correct span). The word model's threshold is the lowest with dev
@@ -31,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from align.bench.lexicon_train import document_fold
-from align.bench.realdoc import Gold, _overlap, _size, bead_spans
+from align.bench.realdoc import SEED, Gold, _overlap, _size, bead_spans
 from align.divergence.decision import (
     CLAUSE_FEATURES,
     WORD_FEATURES,
@@ -65,6 +66,11 @@ RANK_FEATURES = (
 # faithful against perturbed translations where no span model fires)
 SCORE_FEATURES = ("rank",)
 # the lexicon is added by the fit itself, with held-out tables (:func:`held_out`)
+# the dev builds fitted on (the committed model: the default seed's build only). Fitting on
+# three draws (SEED, 1, 2: ``--seeds``) moved the unit threshold 0.40 -> 0.65 and traded
+# sentence recall for clause recall on every test draw (docs/divergence.md), so it is not the
+# default.
+FIT_SEEDS: tuple[int, ...] = (SEED,)
 RAW = DivergenceConfig(calibrated=False, clause_model=False, word_model=False, use_lexical=False)
 
 
@@ -261,6 +267,44 @@ def _ranking_data(encoder: TextEncoder, data: Path, n_pairs: int, n_word_pairs: 
     return pairs, groups
 
 
+Draw = tuple[list[AlignedPair], list[list[TextScore]], list[Gold]]  # one dev build
+
+
+def dev_draw(
+    encoder: TextEncoder,
+    data: Path,
+    lexicons: Sequence[Lexicon],
+    seed: int,
+    limit: int | None = None,
+    cache: Path | None = None,
+    stash: Path | None = None,
+) -> Draw:
+    """The dev build of the benchmark with perturbation ``seed`` run through the whole pipeline,
+    every bead re-scored with the raw features and matched with a held-out lexicon table."""
+    from align.bench.realdoc import bench_folder, load_gold, run_realdoc
+
+    stash_file = stash / f"realfit-dev-{limit}-seed{seed}.pkl" if stash is not None else None
+    if stash_file is not None and stash_file.is_file():  # the slow part, kept while iterating
+        with stash_file.open("rb") as f:
+            aligned, scores = pickle.load(f)
+    else:
+        _, aligned = run_realdoc(encoder, "dev", data, RAW, limit=limit, cache=cache, seed=seed)
+        scores = raw_scores(aligned, encoder)
+        if stash_file is not None:
+            with stash_file.open("wb") as f:
+                pickle.dump((aligned, scores), f)
+    for ap, res_doc in zip(aligned, scores, strict=True):
+        idx = [k for k, r in enumerate(res_doc) if r.coverage is not None]
+        texts = bead_texts(ap)
+        lex = lexicons[document_fold(ap.doc_id, len(lexicons))]
+        add_lexical([texts[k] for k in idx], [res_doc[k] for k in idx], encoder, lex)
+    return list(aligned), scores, load_gold(bench_folder("dev", limit, cache, seed))
+
+
+def _stacked(parts: Sequence[tuple[NDArray, NDArray]]) -> tuple[NDArray, NDArray]:
+    return np.vstack([x for x, _ in parts]), np.concatenate([y for _, y in parts])
+
+
 def fit_calibrated(
     encoder: TextEncoder,
     data: Path,
@@ -270,30 +314,21 @@ def fit_calibrated(
     cache: Path | None = None,
     pair_weights: Sequence[float] = (0.0, 1.0, 4.0, 16.0),
     stash: Path | None = None,
+    seeds: Sequence[int] = FIT_SEEDS,
 ) -> Path:
-    """Fit units, score weights and calibration on dev data; write the model file."""
+    """Fit units, score weights and calibration on dev data; write the model file.
+
+    ``seeds``: the dev builds fitted on together (the same dev documents, perturbed with each
+    seed). A model fitted on one build is partly fitted to its draw (dev sentence omission
+    recall 0.978 on the default seed's build, 0.901 on the builds of seeds 1 and 2)."""
     from align.bench.divergence import auc
     from align.bench.fit_divergence import fit_weights, group_accuracies
-    from align.bench.realdoc import bench_folder, load_gold, run_realdoc
 
-    stash_file = stash / f"realfit-dev-{limit}.pkl" if stash is not None else None
-    if stash_file is not None and stash_file.is_file():  # the slow part, kept while iterating
-        with stash_file.open("rb") as f:
-            aligned, scores = pickle.load(f)
-    else:
-        _, aligned = run_realdoc(encoder, "dev", data, RAW, limit=limit, cache=cache)
-        scores = raw_scores(aligned, encoder)
-        if stash_file is not None:
-            with stash_file.open("wb") as f:
-                pickle.dump((aligned, scores), f)
-    gold = load_gold(bench_folder("dev", limit, cache))
     lexicons = held_out(data)
-    for ap, res_doc in zip(aligned, scores, strict=True):
-        idx = [k for k, r in enumerate(res_doc) if r.coverage is not None]
-        texts = bead_texts(ap)
-        lex = lexicons[document_fold(ap.doc_id, len(lexicons))]
-        add_lexical([texts[k] for k in idx], [res_doc[k] for k in idx], encoder, lex)
-    xc, yc = clause_data(aligned, scores, gold)
+    draws = [dev_draw(encoder, data, lexicons, s, limit, cache, stash) for s in seeds]
+    aligned = [ap for a, _, _ in draws for ap in a]
+    scores = [r for _, sc, _ in draws for r in sc]
+    xc, yc = _stacked([clause_data(a, sc, g) for a, sc, g in draws])
     wc, bc = fit_logistic(xc, yc, l2=1e-3)
     clause_part = _part(CLAUSE_FEATURES, (wc, bc))
     pc = 1 / (1 + np.exp(-(xc @ wc + bc))) > 0.5
@@ -308,7 +343,9 @@ def fit_calibrated(
                 part = {**clause_part, "threshold": 0.5}
                 r.omitted, r.features["clause_omit"] = model_clauses(r.clause_rows["ru"], part)
                 r.added, r.features["clause_add"] = model_clauses(r.clause_rows["en"], part)
-    rows, xu, yu = unit_data(aligned, scores, gold, encoder)
+    per_draw = [unit_data(a, sc, g, encoder) for a, sc, g in draws]
+    rows = [doc for r, _, _ in per_draw for doc in r]
+    xu, yu = _stacked([(x, y) for _, x, y in per_draw])
     unit = fit_units(xu, yu)
     pu = unit.prob(xu) > unit.threshold
     print(
@@ -316,7 +353,7 @@ def fit_calibrated(
         f"{(pu & (yu == 1)).sum() / max(1, yu.sum()):.3f}, precision "
         f"{(pu & (yu == 1)).sum() / max(1, pu.sum()):.3f}"
     )
-    xw, yw = word_data(aligned, scores, gold)
+    xw, yw = _stacked([word_data(a, sc, g) for a, sc, g in draws])
     ww, bw = fit_logistic(xw, yw, l2=1e-3)
     pw = 1 / (1 + np.exp(-(xw @ ww + bw)))
     word_thr = precision_threshold(pw, yw)
@@ -340,9 +377,9 @@ def fit_calibrated(
             )
             r.omitted, r.added = r.omitted + om, r.added + ad
     zeros = (np.zeros(len(RANK_FEATURES)), 0.0), (np.zeros(len(SCORE_FEATURES)), 0.0)
-    save(unit, *zeros, _info(limit), clause_part, words=word_part)  # needed by the next step
+    save(unit, *zeros, _info(limit, seeds), clause_part, words=word_part)  # needed by the next step
     res = with_units(scores, rows, unit)
-    yb = bead_labels(aligned, gold)
+    yb = np.concatenate([bead_labels(a, g) for a, _, g in draws])
     keep = np.array([bool(r.features) for r in res])
     res = [r for r, k in zip(res, keep, strict=True) if k]
     xb, yb = feature_matrix(res, RANK_FEATURES), yb[keep]
@@ -391,7 +428,7 @@ def fit_calibrated(
         unit,
         (w, b),
         (ws, bs),
-        _info(limit),
+        _info(limit, seeds),
         clause_part,
         thr,
         word_part,
@@ -453,9 +490,13 @@ def precision_threshold(p: NDArray[np.float64], y: NDArray[np.float64]) -> float
     return 0.99
 
 
-def _info(limit: int | None) -> dict[str, str]:
+def _info(limit: int | None, seeds: Sequence[int] = FIT_SEEDS) -> dict[str, str]:
     docs = "all dev documents" if limit is None else f"the first {limit} dev documents per source"
-    bench = f"real-document benchmark (align.bench.realdoc), {docs}, run through the whole pipeline"
+    draws = ", ".join(str(s) for s in seeds)
+    bench = (
+        f"real-document benchmark (align.bench.realdoc), {docs} perturbed with seeds {draws}, "
+        "run through the whole pipeline"
+    )
     return {
         "clauses": f"clauses of the beads of the {bench}",
         "words": f"runs of uncovered words in the beads of the {bench}",
