@@ -74,3 +74,18 @@ def test_clause_rows_carry_the_lexicon_evidence(encoder):
     before = dict(res.clause_rows)
     lexical_clause_rows(res)  # idempotent
     assert res.clause_rows == before
+
+
+def test_english_clause_anchors_are_numbers_and_names():
+    """An English clause's anchors are its numbers and capitalised names, not every Latin word."""
+    from align.divergence.clauses import words
+    from align.divergence.scorer import _anchors_found, anchors
+
+    cfg = DivergenceConfig()
+    ru = "Путин встретился с Шойгу 25 июля."
+    exact, _ = anchors(ru, "ru")
+    ws = [w.text for w in words(ru)]
+    assert _anchors_found("Putin met Shoigu", "en", ru, exact, ws, cfg) is True
+    assert _anchors_found("on July 25", "en", ru, exact, ws, cfg) is True
+    assert _anchors_found("writes BetaNews on July 26", "en", ru, exact, ws, cfg) is False
+    assert _anchors_found("and the weather was fine", "en", ru, exact, ws, cfg) is None
