@@ -89,3 +89,15 @@ def test_english_clause_anchors_are_numbers_and_names():
     assert _anchors_found("on July 25", "en", ru, exact, ws, cfg) is True
     assert _anchors_found("writes BetaNews on July 26", "en", ru, exact, ws, cfg) is False
     assert _anchors_found("and the weather was fine", "en", ru, exact, ws, cfg) is None
+
+
+def test_names_match_agrees_with_name_similarity():
+    from align.divergence.translit import name_similarity, names_match
+
+    ru = ["Путин", "Шойгу", "Москве", "Зеленский", "Нугрохо", "правительство", "США"]
+    en = ["Putin", "Shoigu", "Moscow", "Zelensky", "Nugroho", "Government", "USA", "Ye"]
+    for r in ru:
+        for e in en:
+            for t in (0.7, 0.8, 0.9):
+                assert names_match(r, e, t) == (name_similarity(r, e) >= t)
+    assert names_match("Путин", "Putin", 0.8) and not names_match("Москве", "Moscow", 0.8)

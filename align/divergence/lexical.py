@@ -46,7 +46,7 @@ from scipy.optimize import linear_sum_assignment
 
 from align.divergence.clauses import words
 from align.divergence.lexicon import EN_ARTICLES, FUNCTION_WORDS, NAME_MATCH
-from align.divergence.translit import is_cyrillic, name_similarity
+from align.divergence.translit import is_cyrillic, names_match
 from align.model import Span
 
 TABLE_PATH = Path(__file__).with_name("lexicon_ruen.tsv.gz")
@@ -346,7 +346,7 @@ def unmatched_prob(
 def _exact(ru: str, en: str) -> float:
     if _NUM.search(ru) or not is_cyrillic(ru):
         return 1.0 if ru.lower() == en.lower() else 0.0
-    if ru[:1].isupper() and en[:1].isupper() and name_similarity(ru, en) >= NAME_MATCH:
+    if ru[:1].isupper() and en[:1].isupper() and names_match(ru, en, NAME_MATCH):
         return 1.0
     return 0.0
 

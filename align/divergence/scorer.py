@@ -45,7 +45,7 @@ from sacrebleu.metrics import CHRF
 from align.divergence.clauses import clauses, words
 from align.divergence.coverage import FUNCTION_WEIGHT, Coverage, coverage, word_vectors
 from align.divergence.lexicon import EN_NON_NAMES, NAME_MATCH
-from align.divergence.translit import is_cyrillic, name_similarity, translit
+from align.divergence.translit import is_cyrillic, names_match, translit
 from align.encoders import TextEncoder
 from align.model import AlignedPair, DivergenceLabel, Span
 
@@ -185,9 +185,9 @@ def _anchors_found(
         return False
     for n in names:
         if lang == "ru":
-            ok = any(name_similarity(n, w) >= cfg.name_match for w in other_words)
+            ok = any(names_match(n, w, cfg.name_match) for w in other_words)
         else:
-            ok = any(name_similarity(w, n) >= cfg.name_match for w in other_words if is_cyrillic(w))
+            ok = any(names_match(w, n, cfg.name_match) for w in other_words if is_cyrillic(w))
         if not ok:
             return False
     return True

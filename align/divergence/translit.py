@@ -171,3 +171,21 @@ def name_similarity(ru_word: str, en_word: str) -> float:
         if best == 1.0:
             break
     return best
+
+
+@lru_cache(maxsize=262144)
+def names_match(ru_word: str, en_word: str, threshold: float) -> bool:
+    """``name_similarity(ru_word, en_word) >= threshold``, the same answer, faster: most pairs
+    are rejected by ``SequenceMatcher``'s upper bounds (lengths, then letter counts) before the
+    full ratio. (The clause anchors ask every English name against every Russian word.)"""
+    en = _skeleton(en_word)
+    if not en:
+        return threshold <= 0.0
+    for key in name_keys(ru_word):
+        if not key:
+            continue
+        sm = SequenceMatcher(None, key, en, autojunk=False)
+        bounds = sm.real_quick_ratio() >= threshold and sm.quick_ratio() >= threshold
+        if bounds and sm.ratio() >= threshold:
+            return True
+    return False
