@@ -73,7 +73,8 @@ def finish(
         )
         covs = [results[i].coverage for i in both]
         rows = unit_features(sub, lays, encoder, covs)
-        units = retest(sub, lays, encoder, covs, decide(rows, unit_model()), unit_model())
+        umodel = unit_model()
+        units = retest(sub, lays, encoder, covs, decide(rows, umodel), umodel)
         for i, (ru, en), unit in zip(both, sub, units, strict=True):
             res = results[i]
             res.features["unit_omit"] = unit.omit_p
