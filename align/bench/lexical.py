@@ -41,9 +41,8 @@ from align.divergence.lexical import (
     _ru_parse,
     is_content,
     match_pairs,
-    name_similarity,
 )
-from align.divergence.translit import is_cyrillic
+from align.divergence.translit import is_cyrillic, name_similarity
 from align.model import Span
 
 KINDS = (
