@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from align.divergence.fitted import unit_model
-from align.divergence.units import UnitResult, decide, retest, sentence_layout, unit_features
+from align.divergence.units import (
+    Layout,
+    UnitResult,
+    decide,
+    retest,
+    sentence_layout,
+    unit_features,
+)
 
 RU = (
     "Правительство утвердило новый бюджет на следующий год. "
@@ -15,7 +22,7 @@ EN = (
 )
 
 
-def _layout(ru: str, en: str):
+def _layout(ru: str, en: str) -> Layout:
     return sentence_layout(ru, "ru"), sentence_layout(en, "en")
 
 
