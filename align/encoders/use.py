@@ -241,6 +241,15 @@ class USEEncoder(TextEncoder):
         """Per text: token features (the sum over its inner tokens, then its BOS and its EOS
         token's features; 3 x 1280 columns) and its number of tokens. ``store``: keep them
         for later windows/joins (texts only embedded once need not be kept)."""
+        got = self._feature_rows(texts, store=store)
+        sums = np.stack([g[0] for g in got]) if texts else np.zeros((0, 3840))
+        lens = np.array([g[1] for g in got], dtype=np.int64)
+        return sums.astype(np.float32, copy=False), lens
+
+    def _feature_rows(
+        self, texts: Sequence[str], *, store: bool = True
+    ) -> list[tuple[NDArray[np.float32], int]]:
+        """:meth:`_feature_sums` per text, unstacked (the cached rows themselves, no copy)."""
         cache = self._feat_cache
         target = cache if store else {}
         missing = list(dict.fromkeys(t for t in texts if t not in cache))
@@ -272,10 +281,7 @@ class USEEncoder(TextEncoder):
                     group, n_tokens, first = [], 0, i
                 group.append(ids)
                 n_tokens += len(ids)
-        got = [cache[t] if t in cache else target[t] for t in texts]
-        sums = np.stack([g[0] for g in got]) if texts else np.zeros((0, 3840))
-        lens = np.array([g[1] for g in got], dtype=np.int64)
-        return sums.astype(np.float32, copy=False), lens
+        return [cache[t] if t in cache else target[t] for t in texts]
 
     def _token_rows(self, ids: NDArray[np.int64]) -> NDArray[np.int64]:
         """Row numbers in the per-token tables for vocabulary ids, computing missing rows.
@@ -411,14 +417,17 @@ class USEEncoder(TextEncoder):
         if self.exact_windows:
             return super().transform(sents, num_overlaps)
         texts = list(yield_overlaps(sents, 1))  # bertalign's preprocessing of single lines
-        feats, lens = self._feature_sums(texts)
-        d = feats.shape[1] // 3
-        inner, bos, eos = feats[:, :d], feats[:, d : 2 * d], feats[:, 2 * d :]
+        # the cached rows, not a stacked copy of them (245 MB a side at 16k sentences, alive
+        # through the whole window loop: most of the peak's transient part)
+        rows = self._feature_rows(texts)
+        lens = np.array([r[1] for r in rows], dtype=np.int64)
         n = len(texts)
+        d = len(rows[0][0]) // 3 if rows else 1280
         # prefix sums in float64, the same additions in the same order as np.cumsum over the
-        # strided ``inner`` view, on a contiguous copy (0.71 -> 0.25 s for 16k sentences, busy)
+        # ``inner`` columns, on a contiguous array (0.71 -> 0.25 s for 16k sentences, busy)
         csum = np.zeros((n + 1, d), dtype=np.float64)
-        csum[1:] = inner
+        for i, (f, _) in enumerate(rows):
+            csum[i + 1] = f[:d]
         np.cumsum(csum[1:], axis=0, out=csum[1:])
         clen = np.concatenate([[0], np.cumsum(lens - 2)])
         nbytes = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.int64)
@@ -438,8 +447,8 @@ class USEEncoder(TextEncoder):
                 e = end[a : a + WINDOW_ROWS]
                 w = win_sums[a : a + len(e)]
                 w[...] = csum[e] - csum[e - k]  # float64 differences, rounded to float32
-                w += bos[e - k]
-                w += eos[e - 1]
+                w += np.stack([rows[i][0][d : 2 * d] for i in e - k])  # BOS of the first
+                w += np.stack([rows[i][0][2 * d :] for i in e - 1])  # EOS of the last
             win_lens = clen[end] - clen[end - k] + 2
             vecs[k - 1, k - 1 :] = self.embed_features(win_sums, win_lens)
             out_lens[k - 1, k - 1 :] = cbytes[end] - cbytes[end - k] + (k - 1)  # + joining spaces
