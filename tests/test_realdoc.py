@@ -11,6 +11,9 @@ import pytest
 from align.bench.realdoc import (
     SEED,
     VERSION,
+    SourceDoc,
+    _assemble,
+    _Builder,
     build_realdoc,
     evaluate_aligned,
     load_gold,
@@ -51,6 +54,29 @@ def test_benchmark_gold_spans_are_exact_and_deterministic(small_bench, encoder, 
     other = load_gold(build_realdoc(encoder, SHARED, "dev", tmp_path / "s1", limit=2, seed=1))
     assert {g.doc for g in other} == {g.doc for g in gold}  # same documents,
     assert other != gold  # other perturbations
+
+
+def test_inserted_sentences_are_english_sentences_never_glued_to_a_headline(encoder):
+    # v2 of the benchmark drew headlines and the Cyrillic "English" of a WMT document as
+    # inserted English sentences, and appended them to a headline's paragraph (no stop between)
+    foreign = [
+        SourceDoc("ru-as-en", "wmt", [[("Раз два три четыре пять шесть.", "Раз два три четыре пять шесть семь.")]]),
+        SourceDoc("f", "wmt", [[("Заголовок", "A headline of six words here")],
+                               [("Текст.", "One two three four five six seven.")]]),
+    ]  # fmt: skip
+    doc = SourceDoc(
+        "d",
+        "wmt",
+        [[("Первый заголовок", "First headline")], [("Второй", "Second headline")],
+         [("Тело.", "The body sentence is here.")]],
+    )  # fmt: skip
+    for seed in range(12):
+        segs = _Builder(encoder, foreign, seed).perturb(doc, 1, [])  # index 1: sent_ins first
+        _, en, gold = _assemble("d", segs)
+        (ins,) = [g for g in gold if g.method == "sent_ins"]
+        assert ins.text == "One two three four five six seven."
+        before = en[ins.para][: ins.start].rstrip()
+        assert not before or before.endswith(".")
 
 
 @needs_data

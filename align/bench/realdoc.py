@@ -56,7 +56,12 @@ from align.errors import InputError
 from align.model import AlignedPair, Bead, Lang
 
 SEED = 20261202
-VERSION = 2  # bump when the construction changes (the cached folders are rebuilt)
+# bump when the construction changes (the cached folders are rebuilt). v3: inserted English
+# sentences are sentences of an English side (v2 drew headlines, and Cyrillic text from the one
+# WMT document whose "English" side is Russian) and never follow a headline in its paragraph
+# (v2 glued them to it: "... governor of Irkutsk region According to the investigation ...",
+# one sentence to any splitter and to no real document)
+VERSION = 3
 KINDS = ("sentence", "clause", "word")
 DIRECTIONS = ("omission", "addition")
 PERTURBATIONS = (
@@ -166,9 +171,14 @@ def _headline_paragraphs(segs: list[tuple[str, str]]) -> list[list[tuple[str, st
     out: list[list[tuple[str, str]]] = [[]]
     for r, e in segs:
         out[-1].append((r, e))
-        if not re.search(r"[.!?…:;][\"'»”’)]*$", r):
+        if not _ends_sentence(r):
             out.append([])
     return [p for p in out if p]
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether a segment ends with a final stop (a headline or byline does not)."""
+    return bool(re.search(r"[.!?…:;][\"'»”’)]*$", text))
 
 
 def load_wmt(data: Path, split: str) -> list[SourceDoc]:
@@ -279,7 +289,11 @@ class _Builder:
             d = rng.choice(self.foreign)
             if d.doc_id == doc_id:
                 continue
-            cand = [e for _, e in d.segments if 6 <= _words_n(e) <= 40]
+            cand = [
+                e
+                for _, e in d.segments
+                if 6 <= _words_n(e) <= 40 and _ends_sentence(e) and not is_cyrillic(e)
+            ]
             if cand:
                 return rng.choice(cand)
 
@@ -511,6 +525,8 @@ class _Builder:
                             break
         for at, text in sorted(inserts, reverse=True):
             para = segs[at].para
+            if segs[at].en and not _ends_sentence(segs[at].en) and at + 1 < len(segs):
+                para = segs[at + 1].para  # after a headline: the first sentence of the body
             new = _Seg("", text, para, touched=True, inserted=True)
             new.gold.append(("en", 0, len(text), "sentence", "addition", "sent_ins"))
             segs.insert(at + 1, new)
@@ -562,6 +578,11 @@ def _adjective_pool(builder: _Builder, docs: Sequence[SourceDoc], n: int = 40) -
     return sorted(set(pool))
 
 
+def _english_is_russian(doc: SourceDoc) -> bool:
+    segs = doc.segments
+    return sum(is_cyrillic(e) for _, e in segs) * 2 > len(segs)
+
+
 def build_realdoc(
     encoder: TextEncoder,
     data: Path,
@@ -577,7 +598,10 @@ def build_realdoc(
 
     check_split(split)
     docs = {"wmt": load_wmt(data, split), "ntrex": load_ntrex(data, split)}
-    pools = docs  # foreign material comes from every document of the split, even with a limit
+    # foreign material comes from every document of the split, even with a limit, except a
+    # document whose "English" side is Russian (wmt23-infox.ru.36099: its text was inserted
+    # into English sides as "English" sentences and clauses in v2)
+    pools = {k: [d for d in v if not _english_is_russian(d)] for k, v in docs.items()}
     if limit is not None:
         docs = {k: v[:limit] for k, v in docs.items()}
     tmp = out.with_name(out.name + ".tmp")
