@@ -66,6 +66,32 @@ def _exact(encoder, sents, n):
     return vecs.reshape(n, len(sents), -1), lens
 
 
+def test_windows_in_blocks_are_bit_identical(encoder, monkeypatch):
+    """transform's prefix sums and head calls go a block of windows at a time: same bits as
+    one block (the same additions in the same order; a GEMM row's result does not depend on
+    the other rows of a product of 2 or more)."""
+    import align.encoders.use as use
+
+    sents = [f"{s} ({i})" for i in range(7) for s in SENTS]  # 42 distinct sentences
+    monkeypatch.setattr(use, "WINDOW_ROWS", 10**6)
+    whole = encoder.transform(sents, 4)
+    for rows in (4, 5, 16):
+        encoder.clear_cache()
+        monkeypatch.setattr(use, "WINDOW_ROWS", rows)
+        blocks = encoder.transform(sents, 4)
+        assert np.array_equal(blocks[0], whole[0]) and np.array_equal(blocks[1], whole[1])
+
+
+def test_row_blocks_have_no_single_row():
+    from align.encoders.use import _row_blocks
+
+    for n in range(1, 60):
+        for size in (4, 5, 7, 16):
+            blocks = _row_blocks(n, size)
+            assert blocks[0][0] == 0 and blocks[-1][1] == n
+            assert all(b - a <= size and (b - a >= 2 or n == 1) for a, b in blocks)
+
+
 def test_translations_are_closer_than_unrelated_text(encoder):
     v = encoder.embed(SENTS)
     assert v[0] @ v[2] > v[0] @ v[4] + 0.2

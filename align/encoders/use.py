@@ -7,7 +7,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from align.encoders.base import TextEncoder, TokenFeatures, _split_rows, yield_o
 
 MICRO_BATCH_TOKENS = 2048  # tokens per forward-pass batch of the USE encoder
 MAX_TOKEN_ROWS = 16384  # distinct tokens kept in the USE per-token table (15 KB each)
-WINDOW_ROWS = 4096  # windows summed per block in transform (bounds its temporaries)
+WINDOW_ROWS = 2048  # windows summed and embedded per block in transform (bounds its temporaries)
 # One BLAS thread for every product of the forward pass, whatever the cores or --jobs: OpenBLAS's
 # float32 results depend on its thread count (measured here: up to 7e-5 apart on a 768-wide
 # GEMM with 1 vs 2 threads), and results must not depend on --jobs. Parallelism comes from
@@ -422,34 +423,58 @@ class USEEncoder(TextEncoder):
         rows = self._feature_rows(texts)
         lens = np.array([r[1] for r in rows], dtype=np.int64)
         n = len(texts)
-        d = len(rows[0][0]) // 3 if rows else 1280
-        # prefix sums in float64, the same additions in the same order as np.cumsum over the
-        # ``inner`` columns, on a contiguous array (0.71 -> 0.25 s for 16k sentences, busy)
-        csum = np.zeros((n + 1, d), dtype=np.float64)
-        for i, (f, _) in enumerate(rows):
-            csum[i + 1] = f[:d]
-        np.cumsum(csum[1:], axis=0, out=csum[1:])
         clen = np.concatenate([[0], np.cumsum(lens - 2)])
         nbytes = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.int64)
         cbytes = np.concatenate([[0], np.cumsum(nbytes)])
         vecs = np.zeros((num_overlaps, n, self.dim), dtype=np.float32)
         out_lens = np.zeros((num_overlaps, n), dtype=np.int64)
-        for k in range(1, num_overlaps + 1):
-            if k > n:
-                break
+        for k in range(1, min(num_overlaps, n) + 1):
             end = np.arange(k, n + 1)  # window = sentences end-k .. end-1, stored at end-1
-            # one BOS (of the first sentence) and one EOS (of the last), as in the concatenation;
-            # a block of rows at a time, the same operations in the same order per element as
-            # over all rows at once (whose temporaries were 164 MB in float64 and 82 MB per
-            # float32 term for 16k sentences)
-            win_sums = np.empty((len(end), d), dtype=np.float32)
-            for a in range(0, len(end), WINDOW_ROWS):
-                e = end[a : a + WINDOW_ROWS]
-                w = win_sums[a : a + len(e)]
-                w[...] = csum[e] - csum[e - k]  # float64 differences, rounded to float32
-                w += np.stack([rows[i][0][d : 2 * d] for i in e - k])  # BOS of the first
-                w += np.stack([rows[i][0][2 * d :] for i in e - 1])  # EOS of the last
             win_lens = clen[end] - clen[end - k] + 2
-            vecs[k - 1, k - 1 :] = self.embed_features(win_sums, win_lens)
+            for a, b, sums in _window_sums(rows, k):
+                vecs[k - 1, k - 1 + a : k - 1 + b] = self.embed_features(sums, win_lens[a:b])
             out_lens[k - 1, k - 1 :] = cbytes[end] - cbytes[end - k] + (k - 1)  # + joining spaces
         return vecs, out_lens
+
+
+def _row_blocks(n: int, size: int) -> list[tuple[int, int]]:
+    """``n`` rows cut into consecutive blocks of at most ``size`` rows, of near-equal length,
+    none of a single row unless ``n == 1`` (for ``size >= 4``): OpenBLAS computes a one-row
+    product with gemv, whose float32 result differs from the same row's in a larger GEMM
+    (measured here: up to 2e-7 apart in the head's output), while a row's result in a GEMM of
+    2 or more rows does not depend on the other rows (tests/test_encoders.py)."""
+    count = max(1, -(-n // size))
+    cuts = [n * i // count for i in range(count + 1)]
+    return list(pairwise(cuts))
+
+
+def _window_sums(
+    rows: Sequence[tuple[NDArray[np.float32], int]], k: int
+) -> Iterator[tuple[int, int, NDArray[np.float32]]]:
+    """Feature sums of the windows of ``k`` consecutive texts (window ``i`` = texts ``i ..
+    i+k-1``), a block ``a:b`` of windows at a time: the inner features' prefix sums in float64
+    (difference rounded to float32), plus the first text's BOS and the last text's EOS features
+    (one BOS and one EOS, as in the concatenation).
+
+    The prefix sums are built block by block from a running row: the same additions in the same
+    order as ``np.cumsum`` over all texts, so the same bits, without the whole table (164 MB
+    in float64 at 16k sentences, with 82 MB of float32 sums and the head's temporaries on top
+    for all windows at once)."""
+    d = len(rows[0][0]) // 3
+    carry: NDArray[np.float64] | None = None  # prefix sum before the block's first text
+    for a, b in _row_blocks(len(rows) - k + 1, WINDOW_ROWS):
+        # prefix sums at texts a .. b+k-1 (prefix i = the sum of the texts before i)
+        pre = np.empty((b - a + k, d), dtype=np.float64)
+        for i in range(a, b + k - 1):
+            pre[i - a + 1] = rows[i][0][:d]
+        if carry is None:  # prefix 0 is 0; prefix 1 is the first row itself, as in np.cumsum
+            pre[0] = 0.0
+            np.cumsum(pre[1:], axis=0, out=pre[1:])
+        else:
+            pre[0] = carry
+            np.cumsum(pre, axis=0, out=pre)
+        carry = pre[b - a].copy()
+        sums = (pre[k:] - pre[:-k]).astype(np.float32)
+        sums += np.stack([rows[i][0][d : 2 * d] for i in range(a, b)])  # BOS of the first
+        sums += np.stack([rows[i][0][2 * d :] for i in range(a + k - 1, b + k - 1)])  # EOS
+        yield a, b, sums
