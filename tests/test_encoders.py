@@ -139,6 +139,21 @@ def test_token_table_is_bounded_and_results_do_not_change(monkeypatch):
     assert np.allclose(before, after, atol=1e-6)
 
 
+def test_released_token_rows_come_back_with_the_same_values():
+    """A freed per-token table is rebuilt bit for bit, rows first computed alone included."""
+    import align.encoders.use as use
+
+    kept, freed = use.USEEncoder(threads=1), use.USEEncoder(threads=1)
+    texts = ["Об этом передает", "Об этом передает Report", *SENTS]  # the 2nd: one new token
+    for enc in (kept, freed):
+        for t in texts:
+            enc.embed([t])  # one micro-batch each
+    assert freed._tok_alone.sum() == 1  # "Report", computed alone (gemv)
+    freed._release_token_rows()
+    mixed = [" ".join(texts), f"{texts[1]} {texts[3]}"]
+    assert np.array_equal(freed.embed(mixed), kept.embed(mixed))
+
+
 def test_a_missing_sentence_transformers_names_the_extra(monkeypatch):
     """The light install (make setup) has no sentence-transformers: a one-line hint, no traceback."""
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import fails as if absent

