@@ -33,8 +33,25 @@ def no_deps() -> list[str]:
     return [r for r in project["dependencies"] if r.split(">")[0].split("=")[0] in NO_DEPS]
 
 
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["--no-deps"]:
+def main(argv: list[str]) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("extras", nargs="*", help="optional-dependency groups of pyproject.toml")
+    ap.add_argument("--no-deps", action="store_true", help="print the --no-deps packages only")
+    args = ap.parse_args(argv)
+    if args.no_deps:
         print("\n".join(no_deps()))
-    else:
-        print("\n".join(requirements(sys.argv[1:])))
+        return 0
+    known = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    unknown = [e for e in args.extras if e not in known.get("optional-dependencies", {})]
+    if unknown:
+        ap.error(
+            f"unknown extra {unknown[0]!r} (pyproject.toml: {', '.join(known['optional-dependencies'])})"
+        )
+    print("\n".join(requirements(args.extras)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
