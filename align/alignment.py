@@ -183,10 +183,12 @@ def align_beads(
     """The beads of a segmented pair: paragraph blocks first, then sentences (no scores)."""
     cfg = cfg or AlignConfig()
     beads: list[Bead] = []
+    # each block's sentences from its paragraphs' lists: scanning every sentence of the
+    # document per block was quadratic (long-32k align only: most of the align stage)
+    ru_by_para, en_by_para = _by_paragraph(seg, "ru"), _by_paragraph(seg, "en")
     for ru_paras, en_paras in paragraph_blocks(seg, encoder, cfg):
-        rp, ep = set(ru_paras), set(en_paras)
-        ru_ids = [s.idx for s in seg.ru if s.para in rp]
-        en_ids = [s.idx for s in seg.en if s.para in ep]
+        ru_ids = [s.idx for p in sorted(set(ru_paras)) for s in ru_by_para[p]]
+        en_ids = [s.idx for p in sorted(set(en_paras)) for s in en_by_para[p]]
         raw = bertalign_beads(
             [seg.ru[i].text for i in ru_ids], [seg.en[j].text for j in en_ids], encoder, cfg
         )

@@ -858,7 +858,7 @@ def cmd_realdoc(args, data: Path) -> int:
     )
     docs = "all documents" if args.limit is None else f"first {args.limit} documents per source"
     print(
-        f"real-document divergence benchmark, {args.split} split ({docs}), perturbation seed "
+        f"real-document divergence benchmark v{VERSION}, {args.split} split ({docs}), perturbation seed "
         f"{seed}, encoder {encoder.model_name}, whole pipeline"
     )
     print(format_realdoc({"this scorer": res}))
