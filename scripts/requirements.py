@@ -18,8 +18,13 @@ PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 NO_DEPS = ("bertalign",)  # installed on their own with --no-deps (see the Makefile)
 
 
+def _project() -> dict:
+    """pyproject.toml's [project] table."""
+    return tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+
+
 def requirements(extras: list[str]) -> list[str]:
-    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    project = _project()
     reqs = list(project["dependencies"])
     for extra in extras:
         reqs += project["optional-dependencies"][extra]
@@ -29,7 +34,7 @@ def requirements(extras: list[str]) -> list[str]:
 
 def no_deps() -> list[str]:
     """The requirement strings of the packages installed with --no-deps."""
-    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    project = _project()
     return [r for r in project["dependencies"] if r.split(">")[0].split("=")[0] in NO_DEPS]
 
 
@@ -43,12 +48,10 @@ def main(argv: list[str]) -> int:
     if args.no_deps:
         print("\n".join(no_deps()))
         return 0
-    known = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
-    unknown = [e for e in args.extras if e not in known.get("optional-dependencies", {})]
+    groups = _project().get("optional-dependencies", {})
+    unknown = [e for e in args.extras if e not in groups]
     if unknown:
-        ap.error(
-            f"unknown extra {unknown[0]!r} (pyproject.toml: {', '.join(known['optional-dependencies'])})"
-        )
+        ap.error(f"unknown extra {unknown[0]!r} (pyproject.toml: {', '.join(groups)})")
     print("\n".join(requirements(args.extras)))
     return 0
 
