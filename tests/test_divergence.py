@@ -6,6 +6,7 @@ import pytest
 
 from align.bench.data import shared_data
 from align.divergence.clauses import clauses
+from align.divergence.lexicon import numbers
 from align.divergence.scorer import DivergenceConfig, score_texts
 from align.divergence.translit import name_similarity, translit
 
@@ -19,6 +20,17 @@ def test_translit_names():
     assert name_similarity("Мустафаевым", "Mustafayev") >= 0.9  # inflected form
     assert name_similarity("Рахманом", "Rahman") >= 0.9  # kh/h spelling variant
     assert name_similarity("ожидаются", "expected") < 0.5
+
+
+def test_numbers_match_across_number_formats():
+    # WMT ru-en: «17,2 млн человек, что на 26,7% ниже» / "17.2 mln people"; NTREX: «26 750 долл.» /
+    # "$26,750". Compared as written, neither Russian number was found in the English.
+    ru = numbers("составили 17,2 млн, что на 26,7% ниже; похитили 26 750 долларов в 2018 году", "ru")
+    en = numbers("amounted to 17.2 mln; stole $26,750 in 2018 at 10:30", "en")
+    assert ru == {"17.2", "26.7", "26750", "2018"}
+    assert en == {"17.2", "26750", "2018", "10:30"}
+    assert ru - en == {"26.7"}  # the one number the English really lacks
+    assert numbers("в 2019 году 150 человек", "ru") == {"2019", "150"}  # not one 2019150
 
 
 def test_clause_offsets_and_conjunctions():

@@ -7,6 +7,8 @@ fitted on dev data as it is, so merging them would change the scores.
 
 from __future__ import annotations
 
+import re
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -60,3 +62,31 @@ when where whereas which while who whom whose yet"""
 # Transliteration similarity (align.divergence.translit.name_similarity) at which a Russian
 # capitalised word and an English one count as the same name.
 NAME_MATCH = 0.8
+
+# Number formats: Russian writes a decimal comma and a space (or a no-break / thin space) between
+# groups of thousands ("26 750", "17,2"), English a thousands comma and a decimal point ("26,750",
+# "17.2"). Numbers are compared in one form: the digits, "." before the decimals. (Compared as
+# written, a Russian decimal or thousands number never matched its English translation, and the
+# clause model's anchor feature called such a clause's numbers missing.)
+_NUMBER: dict[str, re.Pattern[str]] = {
+    "ru": re.compile(
+        r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?(?!\d)|\d+(?:[.,:]\d+)*"
+    ),
+    "en": re.compile(r"\d+(?:[.,:]\d+)*"),
+}
+_RU_DECIMAL = re.compile(r"\d+,\d+")
+_EN_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def numbers(text: str, lang: str) -> set[str]:
+    """The numbers of a text in the common form ("26750", "17.2"; times and dates as written)."""
+    out = set()
+    for tok in _NUMBER[lang].findall(text):
+        if lang == "ru":
+            tok = re.sub(r"[ \u00a0\u202f]", "", tok)
+            if _RU_DECIMAL.fullmatch(tok):
+                tok = tok.replace(",", ".")
+        elif _EN_THOUSANDS.fullmatch(tok):
+            tok = tok.replace(",", "")
+        out.add(tok)
+    return out

@@ -44,12 +44,11 @@ from sacrebleu.metrics import CHRF
 
 from align.divergence.clauses import clauses, words
 from align.divergence.coverage import FUNCTION_WEIGHT, Coverage, coverage, word_vectors
-from align.divergence.lexicon import EN_NON_NAMES, NAME_MATCH
+from align.divergence.lexicon import EN_NON_NAMES, NAME_MATCH, numbers
 from align.divergence.translit import is_cyrillic, names_match, translit
 from align.encoders import TextEncoder
 from align.model import AlignedPair, DivergenceLabel, Span
 
-_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _LATIN = re.compile(r"\b[A-Za-z][A-Za-z0-9+\-]*\b")
 _CAP_RU = re.compile(r"(?<![.!?]\s)(?<!^)\b[А-ЯЁ][а-яё]{2,}")
 _CAP_EN = re.compile(r"\b[A-Z][a-z]{2,}")
@@ -162,7 +161,7 @@ def label_for(omitted: Sequence[Span], added: Sequence[Span]) -> DivergenceLabel
 # ---------------------------------------------------------------- cross-script anchors
 def anchors(text: str, lang: str) -> tuple[set[str], list[str]]:
     """Numbers and Latin tokens (compared as strings) and name candidates (capitalised words)."""
-    exact = set(_NUMBER.findall(text)) | {t.lower() for t in _LATIN.findall(text)}
+    exact = numbers(text, lang) | {t.lower() for t in _LATIN.findall(text)}
     names = _CAP_RU.findall(text) if lang == "ru" else []
     return exact, names
 
@@ -176,7 +175,7 @@ def _anchors_found(
         # every English word is a Latin token: only the numbers must occur verbatim (with all
         # Latin tokens required, no English clause ever had its anchors found, and the clause
         # model's anchor feature was 0 for every English clause with a word in it)
-        exact = set(_NUMBER.findall(text))
+        exact = numbers(text, lang)
         names = [w for w in _CAP_EN.findall(text) if w.lower() not in other_exact]
         names = [w for w in names if w.lower() not in EN_NON_NAMES]
     if not exact and not names:
