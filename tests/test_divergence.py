@@ -25,7 +25,9 @@ def test_translit_names():
 def test_numbers_match_across_number_formats():
     # WMT ru-en: «17,2 млн человек, что на 26,7% ниже» / "17.2 mln people"; NTREX: «26 750 долл.» /
     # "$26,750". Compared as written, neither Russian number was found in the English.
-    ru = numbers("составили 17,2 млн, что на 26,7% ниже; похитили 26 750 долларов в 2018 году", "ru")
+    ru = numbers(
+        "составили 17,2 млн, что на 26,7% ниже; похитили 26 750 долларов в 2018 году", "ru"
+    )
     en = numbers("amounted to 17.2 mln; stole $26,750 in 2018 at 10:30", "en")
     assert ru == {"17.2", "26.7", "26750", "2018"}
     assert en == {"17.2", "26750", "2018", "10:30"}
