@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from align.divergence.fitted import unit_model
+from align.divergence.scorer import DivergenceConfig, score_texts
 from align.divergence.units import (
     Layout,
     UnitResult,
     decide,
+    one_to_one,
     retest,
     sentence_layout,
     unit_features,
@@ -52,3 +54,39 @@ def test_beads_without_an_unmatched_sentence_are_not_retested(encoder):
     both = UnitResult([lay[0][1]], [lay[1][0]], 0.8, 0.8)
     out = retest([(RU, EN)] * 2, [lay] * 2, encoder, [None] * 2, [quiet, both], unit_model())
     assert out == [quiet, both]
+
+
+# The realdoc dev build (seed 1, wmt21-izvestiya.520891): the English lost the second sentence's
+# main clause and bertalign merged the two pairs into one 2-2 bead.
+MERGED_RU = (
+    "Певица Полина Гагарина назвала помогающие похудеть продукты "
+    "Российская певица Полина Гагарина назвала пять продуктов, которые помогли ей "
+    "скорректировать фигуру и впоследствии не набирать вес снова."
+)
+MERGED_EN = (
+    "Singer Polina Gagarina names foods that help lose weight "
+    "That helped her adjust her figure and then not gain the weight again."
+)
+
+
+def _two(text: str, cut: int) -> list:
+    from align.model import Span
+
+    return [Span(text[:cut], 0, cut), Span(text[cut + 1 :], cut + 1, len(text))]
+
+
+def test_a_lost_clause_in_a_merged_bead_is_measured_sentence_against_sentence(encoder):
+    lay = (
+        _two(MERGED_RU, MERGED_RU.index(" Российская")),
+        _two(MERGED_EN, MERGED_EN.index(" That")),
+    )
+    swapped = (lay[0], lay[1][::-1])  # the English sentences' best matches off the diagonal
+    assert one_to_one([(MERGED_RU, MERGED_EN)] * 2, [lay, swapped], encoder) == [True, False]
+    pair = [(MERGED_RU, MERGED_EN)]
+    (whole,) = score_texts(pair, encoder, DivergenceConfig(sentence_clauses=False), [lay])
+    (by_sentence,) = score_texts(pair, encoder, DivergenceConfig(), [lay])
+    assert whole.label == "equivalent"  # against both English sentences the clause looks matched
+    assert by_sentence.label == "omission"
+    assert [s.text for s in by_sentence.omitted] == [
+        "Российская певица Полина Гагарина назвала пять продуктов"
+    ]

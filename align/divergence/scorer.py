@@ -119,6 +119,8 @@ class DivergenceConfig:
     # USE only: clause runs / clause-deleted sides from per-clause token features (faster)
     fast_clauses: bool = False
     use_units: bool = True  # whole sentences without a counterpart (align.divergence.units)
+    # clause rows of an m-m bead whose sentences pair up one to one: sentence against sentence
+    sentence_clauses: bool = True
     # issue 12 (align.divergence.decision): calibrated score and score-consistent label, fitted
     # clause and word models, the word-level lexicon (align.divergence.lexical)
     calibrated: bool = True
@@ -406,6 +408,18 @@ def score_texts(
     default the sentence splitter's. Sentences without a counterpart (:mod:`align.divergence.units`) and
     the calibrated score (:mod:`align.divergence.decision`) are added last."""
     cfg = cfg or DivergenceConfig()
+    out = _raw_scores(pairs, encoder, cfg)
+    if layouts is not None and cfg.sentence_clauses:
+        _clauses_by_sentence(pairs, layouts, out, encoder, cfg)
+    from align.divergence.decision import finish
+
+    return finish(pairs, out, encoder, cfg, layouts)
+
+
+def _raw_scores(
+    pairs: Sequence[tuple[str, str]], encoder: TextEncoder, cfg: DivergenceConfig
+) -> list[TextScore]:
+    """The scorer's own evidence for every pair (before the fitted models of ``finish``)."""
     plans: list[tuple[_Side, _Side] | None] = []
     texts: list[str] = []
     for ru, en in pairs:
@@ -469,9 +483,43 @@ def score_texts(
                 {"ru": gains[0], "en": gains[1]},
             )
         )
-    from align.divergence.decision import finish
+    return out
 
-    return finish(pairs, out, encoder, cfg, layouts)
+
+def _clauses_by_sentence(
+    pairs: Sequence[tuple[str, str]],
+    layouts: Sequence[tuple[list[Span], list[Span]]],
+    results: list[TextScore],
+    encoder: TextEncoder,
+    cfg: DivergenceConfig,
+) -> None:
+    """Clause rows of an m-m bead measured sentence against sentence, when its sentences pair up
+    one to one (:func:`align.divergence.units.one_to_one`).
+
+    bertalign often merges a pair whose translation lost a clause with a neighbouring pair into a
+    2-2 bead; the lost clause's features are then measured against two English sentences, where
+    something else is close to it and leaving it out changes the cosine little. Of the Russian
+    clause omissions that the drop-aware objective (``--objective cost``, which keeps such pairs
+    1-1) found and bertalign's beads did not, on the realdoc dev build of seed 1, all 5 were in
+    2-2 beads that it aligned as two 1-1 beads. The bead stays as the aligner made it; only its
+    clause rows come from the sentence pairs (offsets shifted into the bead's text)."""
+    from align.divergence.units import one_to_one
+
+    split = [i for i, ok in enumerate(one_to_one(pairs, layouts, encoder)) if ok]
+    subs: list[tuple[int, int, int]] = []  # bead, Russian offset, English offset
+    texts: list[tuple[str, str]] = []
+    for i in split:
+        for r, e in zip(*layouts[i], strict=True):
+            subs.append((i, r.start, e.start))
+            texts.append((r.text, e.text))
+    for i in split:
+        results[i].clause_rows = {"ru": [], "en": []}
+    for (i, r0, e0), sub in zip(subs, _raw_scores(texts, encoder, cfg), strict=True):
+        for lang, off in (("ru", r0), ("en", e0)):
+            results[i].clause_rows[lang] += [
+                (Span(c.text, c.start + off, c.end + off), f)
+                for c, f in sub.clause_rows.get(lang, [])
+            ]
 
 
 def features_of(

@@ -178,6 +178,28 @@ def _rows(
     return rows
 
 
+def one_to_one(
+    pairs: Sequence[tuple[str, str]], layouts: Sequence[Layout], encoder: TextEncoder
+) -> list[bool]:
+    """Per pair: do its sentences pair up one to one? True for a bead of m Russian and m English
+    sentences (2 <= m <= MAX_UNITS) in which the k-th sentence of each side is the other's k-th
+    sentence's best match and the reverse (the cosine matrix's row and column maxima all lie on
+    its diagonal): two translations the aligner merged, not a crossing (A | B C against A' B' |
+    C'), whose halves have no one-to-one partner."""
+    todo = [
+        i for i, (ru, en) in enumerate(layouts) if len(ru) == len(en) and 2 <= len(ru) <= MAX_UNITS
+    ]
+    texts = list(dict.fromkeys(s.text for i in todo for side in layouts[i] for s in side))
+    vec = dict(zip(texts, encoder.embed(texts), strict=True)) if texts else {}
+    out = [False] * len(layouts)
+    for i in todo:
+        ru, en = layouts[i]
+        sim = np.stack([vec[s.text] for s in ru]) @ np.stack([vec[s.text] for s in en]).T
+        diag = np.arange(len(ru))
+        out[i] = bool((sim.argmax(axis=1) == diag).all() and (sim.argmax(axis=0) == diag).all())
+    return out
+
+
 def decide(rows_per_pair: Sequence[Sequence[UnitRow]], model: UnitModel) -> list[UnitResult]:
     """The unmatched sentences of every pair under ``model``."""
     out = []
