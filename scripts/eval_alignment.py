@@ -8,7 +8,7 @@ Two tables replace the blocks between ``<!-- results:start -->`` / ``<!-- result
 ``align eval BENCH --split SPLIT --system SYSTEM`` prints) and ``<!-- phenomena:start -->`` /
 ``<!-- phenomena:end -->`` (exact-match F1 per bead group, with the gold count). A block whose
 markers are missing is appended. Benchmarks: ``NAME:SPLIT`` for ``textberg`` and
-``ntrex-enru``; the generators of :mod:`align.bench.generators` fix their own split.
+``ntrex-enru`` and ``wmt-ruen[-drops]``; the generators of :mod:`align.bench.generators` fix their own split.
 """
 
 from __future__ import annotations
@@ -29,7 +29,17 @@ from align.encoders import get_encoder, machine_description
 from align.pipeline import quiet_libraries
 
 BENCHES = ",".join(
-    ["textberg:dev", "textberg:test", "ntrex-enru:dev", "ntrex-enru:test", *GENERATORS]
+    [
+        "textberg:dev",
+        "textberg:test",
+        "ntrex-enru:dev",
+        "ntrex-enru:test",
+        "wmt-ruen:dev",
+        "wmt-ruen:test",
+        "wmt-ruen-drops:dev",
+        "wmt-ruen-drops:test",
+        *GENERATORS,
+    ]
 )
 PHENOMENA_HEADER = (
     "| benchmark | split | system | strict F1 | lax F1 | "

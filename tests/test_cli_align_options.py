@@ -23,10 +23,10 @@ def test_defaults_are_the_shipped_aligner():
 def test_options_reach_the_aligner_config():
     parse = build_parser().parse_args
     args = parse(["run", "c", "--out", "o", "--max-align", "7", "--skip", "0.2", "--presegmented"])
-    assert _align_cfg(args) == AlignConfig(max_align=7, skip=-0.2, paragraphs=False)
+    assert _align_cfg(args) == AlignConfig(max_align=7, del_cost=0.2, paragraphs=False)
     assert _segmenter(args) is presegmented_pair
-    args = parse(["align", "c", "--out", "o", "--objective", "cost", "--skip", "0.8"])
-    assert _align_cfg(args) == AlignConfig.cost(del_cost=0.8)
+    args = parse(["align", "c", "--out", "o", "--objective", "bertalign", "--skip", "0.2"])
+    assert _align_cfg(args) == AlignConfig.bertalign(skip=-0.2)
 
 
 @pytest.mark.parametrize("bad", [["--max-align", "1"], ["--max-align", "x"], ["--skip", "0"]])

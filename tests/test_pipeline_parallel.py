@@ -108,7 +108,7 @@ def test_progress_moves_inside_a_document(encoder, monkeypatch):
         return Recorder(iterable, file=io.StringIO(), **kwargs)
 
     monkeypatch.setattr(pipeline, "progress_bar", bar)
-    monkeypatch.setattr(scorer, "SCORE_BATCH", 4)  # the seed's 11 beads in 3 batches
+    monkeypatch.setattr(scorer, "SCORE_BATCH", 5)  # the seed's 13 beads in 3 batches
     (pair,) = read_corpus(SEED).pairs
     size = pipeline.doc_size(pair)
     process_pairs([pair], encoder, jobs=1)

@@ -9,6 +9,9 @@ Benchmarks (``BENCH`` of ``align eval``):
   documents ``de/NNN``, ``fr/NNN``, ``gold/NNN``; ``dev`` = ``dev/dev.de``, ``dev.fr``, ``dev.defr``.
 * ``ntrex-enru`` — derived from NTREX by :mod:`align.bench.ntrex`, built on first use under
   ``ALIGN_BENCH_DIR`` (default ``<repo>/benchmarks``, git-ignored).
+* ``wmt-ruen``, ``wmt-ruen-drops`` — real Russian–English documents (the WMT Russian-original
+  test documents, one gold bead per translated segment; the second with deleted English segments
+  and inserted foreign sentences): :mod:`align.bench.wmt_alignment`.
 * a FOLDER holding ``src/``, ``tgt/`` and ``gold/`` with one file per document under the same
   name (one sentence per line; gold beads ``[0]:[0, 1]``), or such a triple under
   ``FOLDER/<split>/``.
@@ -28,6 +31,7 @@ from align.alignment import AlignConfig, align_beads, bertalign_beads
 from align.bench import SYSTEMS
 from align.bench.data import bench_dir, shared_data
 from align.bench.generators import GENERATORS
+from align.bench.wmt_alignment import WMT_BENCHES
 from align.encoders import TextEncoder
 from align.errors import InputError
 from align.io import RawBead, format_beads, read_beads
@@ -151,7 +155,8 @@ def ensure_ntrex_bench() -> Path:
 
 
 def load_bench(bench: str | Path, split: str = "test") -> Bench:
-    """Load a named benchmark (``textberg``, ``ntrex-enru``) or a FOLDER."""
+    """Load a named benchmark (``textberg``, ``ntrex-enru``, a generator, ``wmt-ruen[-drops]``)
+    or a FOLDER."""
     if split not in ("dev", "test"):
         raise InputError(split, "split must be dev or test")
     if str(bench) == "textberg":
@@ -160,6 +165,11 @@ def load_bench(bench: str | Path, split: str = "test") -> Bench:
         return load_folder(ensure_ntrex_bench(), split, name="ntrex-enru")
     if str(bench) in GENERATORS:  # generated in memory; the generator fixes the split
         return generated_bench(str(bench))
+    if str(bench) in WMT_BENCHES:
+        from align.bench.wmt_alignment import wmt_documents
+
+        docs = [BenchDoc(*d) for d in wmt_documents(str(bench), split, shared_data())]
+        return Bench(str(bench), split, docs)
     return load_folder(Path(bench), split)
 
 

@@ -171,12 +171,12 @@ def _headline_paragraphs(segs: list[tuple[str, str]]) -> list[list[tuple[str, st
     out: list[list[tuple[str, str]]] = [[]]
     for r, e in segs:
         out[-1].append((r, e))
-        if not _ends_sentence(r):
+        if not ends_sentence(r):
             out.append([])
     return [p for p in out if p]
 
 
-def _ends_sentence(text: str) -> bool:
+def ends_sentence(text: str) -> bool:
     """Whether a segment ends with a final stop (a headline or byline does not)."""
     return bool(re.search(r"[.!?…:;][\"'»”’)]*$", text))
 
@@ -292,7 +292,7 @@ class _Builder:
             cand = [
                 e
                 for _, e in d.segments
-                if 6 <= _words_n(e) <= 40 and _ends_sentence(e) and not is_cyrillic(e)
+                if 6 <= _words_n(e) <= 40 and ends_sentence(e) and not is_cyrillic(e)
             ]
             if cand:
                 return rng.choice(cand)
@@ -525,7 +525,7 @@ class _Builder:
                             break
         for at, text in sorted(inserts, reverse=True):
             para = segs[at].para
-            if segs[at].en and not _ends_sentence(segs[at].en) and at + 1 < len(segs):
+            if segs[at].en and not ends_sentence(segs[at].en) and at + 1 < len(segs):
                 para = segs[at + 1].para  # after a headline: the first sentence of the body
             new = _Seg("", text, para, touched=True, inserted=True)
             new.gold.append(("en", 0, len(text), "sentence", "addition", "sent_ins"))
@@ -578,7 +578,7 @@ def _adjective_pool(builder: _Builder, docs: Sequence[SourceDoc], n: int = 40) -
     return sorted(set(pool))
 
 
-def _english_is_russian(doc: SourceDoc) -> bool:
+def english_is_russian(doc: SourceDoc) -> bool:
     segs = doc.segments
     return sum(is_cyrillic(e) for _, e in segs) * 2 > len(segs)
 
@@ -601,7 +601,7 @@ def build_realdoc(
     # foreign material comes from every document of the split, even with a limit, except a
     # document whose "English" side is Russian (wmt23-infox.ru.36099: its text was inserted
     # into English sides as "English" sentences and clauses in v2)
-    pools = {k: [d for d in v if not _english_is_russian(d)] for k, v in docs.items()}
+    pools = {k: [d for d in v if not english_is_russian(d)] for k, v in docs.items()}
     if limit is not None:
         docs = {k: v[:limit] for k, v in docs.items()}
     tmp = out.with_name(out.name + ".tmp")

@@ -95,7 +95,9 @@ def register(add: Adder) -> None:
         "bench",
         help="'textberg', 'ntrex-enru' (built on first use), a generated NTREX-derived benchmark ("
         + ", ".join(GENERATORS)
-        + "; made in memory, its split fixed by its name), or a FOLDER with src/, tgt/ and "
+        + "; made in memory, its split fixed by its name), 'wmt-ruen' / 'wmt-ruen-drops' (real "
+        "Russian-English WMT documents, one gold bead per translated segment; the second with "
+        "deleted and inserted sentences), or a FOLDER with src/, tgt/ and "
         "gold/ (one file per document, same names; optionally under FOLDER/dev, FOLDER/test)",
     )
     p.add_argument("--split", choices=("dev", "test"), default="test")

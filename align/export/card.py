@@ -261,8 +261,10 @@ def card_body(dd: DatasetDict, corpus_name: str, corpus_info: dict[str, str]) ->
 
 Made with the `align` toolkit (ru-en-align {__version__}). Documents were read paragraph by
 paragraph and split into sentences (rule-based, offline). Sentences were aligned with
-bertalign's two-pass algorithm — paragraphs first, then sentences — into 1-1, m-n, 1-0 and 0-1
-beads, using the `{", ".join(encoders)}` sentence encoder. Every bead was then scored for
+bertalign's two-pass algorithm — paragraphs first, then sentences; by default the sentences'
+second pass scores beads with the toolkit's drop-aware cost, which leaves a sentence without a
+translation unaligned rather than merging it into a neighbouring bead — into 1-1, m-n, 1-0 and
+0-1 beads, using the `{", ".join(encoders)}` sentence encoder. Every bead was then scored for
 translation divergence: {words.omitted} (`omitted_spans`), {words.added} (`added_spans`), a
 `divergence_score` in [0, 1] (higher = more divergent) and a `divergence_label`
 ({", ".join(DIVERGENCE_LABELS)}; "omission" and "addition" name the Russian-only and the
