@@ -153,17 +153,7 @@ def word_data(
 
 def bead_labels(aligned: Sequence[AlignedPair], gold: Sequence[Gold]) -> NDArray[np.float64]:
     """1 for a bead that holds perturbed text on either side."""
-    giv = _gold_iv(gold)
-    y = []
-    for ap in aligned:
-        for b in ap.beads:
-            hit = False
-            for lang, ids in (("ru", b.ru_ids), ("en", b.en_ids)):
-                sents = ap.seg.sents(lang)  # type: ignore[arg-type]
-                iv = [(sents[i].para, sents[i].start, sents[i].end) for i in ids]
-                hit |= any(_overlap(iv, gi) for gi in giv.get((ap.doc_id, lang), []))
-            y.append(float(hit))
-    return np.array(y)
+    return (bead_levels(aligned, gold) > 0).astype(float)
 
 
 LEVELS = {"word": 1, "clause": 2, "sentence": 3}
