@@ -28,10 +28,9 @@ from pathlib import Path
 
 from align._bertalign import import_bertalign
 from align.alignment import AlignConfig, align_beads, bertalign_beads
-from align.bench import SYSTEMS
+from align.bench import SYSTEMS, WMT_BENCHES
 from align.bench.data import bench_dir, shared_data
 from align.bench.generators import GENERATORS
-from align.bench.wmt_alignment import WMT_BENCHES
 from align.encoders import TextEncoder
 from align.errors import InputError
 from align.io import RawBead, format_beads, read_beads

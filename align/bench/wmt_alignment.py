@@ -31,7 +31,6 @@ from align.divergence.translit import is_cyrillic
 from align.io import RawBead
 from align.segment import split_sentences
 
-WMT_BENCHES = ("wmt-ruen", "wmt-ruen-drops")
 SEED = 20261202
 DELETE = 0.05  # share of English segments deleted in wmt-ruen-drops
 INSERT = 0.03  # share of segments followed by an inserted foreign English sentence
