@@ -13,6 +13,7 @@ from align.divergence.units import (
     sentence_layout,
     unit_features,
 )
+from align.model import Span
 
 RU = (
     "Правительство утвердило новый бюджет на следующий год. "
@@ -69,9 +70,7 @@ MERGED_EN = (
 )
 
 
-def _two(text: str, cut: int) -> list:
-    from align.model import Span
-
+def _two(text: str, cut: int) -> list[Span]:
     return [Span(text[:cut], 0, cut), Span(text[cut + 1 :], cut + 1, len(text))]
 
 

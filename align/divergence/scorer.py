@@ -405,8 +405,10 @@ def score_texts(
     """Score Russian/English text pairs (all texts embedded in one batched call).
 
     ``layouts``: per pair, the sentence spans of each side (a bead's aligned sentences); by
-    default the sentence splitter's. Sentences without a counterpart (:mod:`align.divergence.units`) and
-    the calibrated score (:mod:`align.divergence.decision`) are added last."""
+    default the sentence splitter's. With layouts, the clause rows of an m-m bead whose sentences
+    pair up one to one are measured sentence against sentence (:func:`_clauses_by_sentence`).
+    Sentences without a counterpart (:mod:`align.divergence.units`) and the calibrated score
+    (:mod:`align.divergence.decision`) are added last."""
     cfg = cfg or DivergenceConfig()
     out = _raw_scores(pairs, encoder, cfg)
     if layouts is not None and cfg.sentence_clauses:
