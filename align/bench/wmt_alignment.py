@@ -26,12 +26,11 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from align.bench.realdoc import SourceDoc, ends_sentence, english_is_russian, load_wmt
+from align.bench.realdoc import SEED, SourceDoc, ends_sentence, english_is_russian, load_wmt
 from align.divergence.translit import is_cyrillic
 from align.io import RawBead
 from align.segment import split_sentences
 
-SEED = 20261202
 DELETE = 0.05  # share of English segments deleted in wmt-ruen-drops
 INSERT = 0.03  # share of segments followed by an inserted foreign English sentence
 
