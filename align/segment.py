@@ -58,13 +58,52 @@ class _CompiledRegex:
         return getattr(self._module, name)
 
 
+# Abbreviations missing from the splitter's own non-breaking-prefix lists (Moses'), after which a
+# capitalised word or a number does not start a new sentence. Found by listing every sentence
+# the splitter ended with a short word and a stop in the WMT ru-en documents, NTREX and the seed
+# (``tests/test_segment.py`` holds the cases): «(... - прим. ТАСС)», «собор Св. Петра», «г.о.
+# Серпухов», "the Cathedral of Sts. Peter and Paul", Russian initials transliterated with two
+# letters ("Yu. Nikulin"); ``NUMERIC`` ones only before a number ("b. 1958").
+EXTRA_PREFIXES: dict[Lang, tuple[str, ...]] = {
+    "ru": (
+        "прим",
+        "Св",
+        "св",
+        "Свв",
+        "г.о",
+        "пос",
+        "просп",
+        "корр",
+        "акад",
+        "проф",
+        "доц",
+        "чл.-корр",
+    ),
+    "en": ("Sts", "Yu", "Ya", "Yo", "Zh", "Kh", "Ts", "Mt", "Ft"),
+}
+EXTRA_NUMERIC_PREFIXES: dict[Lang, tuple[str, ...]] = {
+    "ru": (),
+    "en": ("b", "c", "ca", "Vol", "vol"),
+}
+
+
+def with_extra_prefixes(splitter: SentenceSplitter, lang: Lang) -> SentenceSplitter:
+    """``splitter`` with :data:`EXTRA_PREFIXES` added to its non-breaking-prefix table (private
+    to ``SentenceSplitter``, which offers no way to extend it but a whole prefix file)."""
+    table = splitter._SentenceSplitter__non_breaking_prefixes  # type: ignore[attr-defined]
+    kind = SentenceSplitter.PrefixType
+    table.update(dict.fromkeys(EXTRA_PREFIXES.get(lang, ()), kind.DEFAULT))
+    table.update(dict.fromkeys(EXTRA_NUMERIC_PREFIXES.get(lang, ()), kind.NUMERIC_ONLY))
+    return splitter
+
+
 @cache
 def _splitter(lang: Lang) -> SentenceSplitter:
     import sentence_splitter
 
     if not isinstance(sentence_splitter.regex, _CompiledRegex):
         sentence_splitter.regex = _CompiledRegex(sentence_splitter.regex)  # type: ignore[assignment]
-    return SentenceSplitter(language=lang)
+    return with_extra_prefixes(SentenceSplitter(language=lang), lang)
 
 
 def cut_points(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:

@@ -27,6 +27,30 @@ def test_english_abbreviations():
     assert texts == ["Strikes hit Kyiv at around 1:00 a.m. on November 14.", "Mr. Smith left."]
 
 
+def test_abbreviations_missing_from_the_splitters_lists():
+    """Sentences the splitter used to cut after an abbreviation (cases from the WMT ru-en
+    documents; align.segment.EXTRA_PREFIXES); a real sentence end before them still splits."""
+    ru = (
+        'Сбой на корабле ("Союз МС-22" - прим. ТАСС) в декабре. Колокола церкви Св. Мартина '
+        "замолкли. Глава г.о. Серпухов Сергей Никитенко приехал."
+    )
+    assert [ru[a:b] for a, b in split_sentences(ru, "ru")] == [
+        'Сбой на корабле ("Союз МС-22" - прим. ТАСС) в декабре.',
+        "Колокола церкви Св. Мартина замолкли.",
+        "Глава г.о. Серпухов Сергей Никитенко приехал.",
+    ]
+    en = (
+        "A volunteer at the Cathedral of Sts. Peter and Paul, thanks to E. Yu. Kotlyarova. "
+        "A car (driven by A. Vanik, b. 1958) hit a truck. He went to b. Then he left."
+    )
+    assert [en[a:b] for a, b in split_sentences(en, "en")] == [
+        "A volunteer at the Cathedral of Sts. Peter and Paul, thanks to E. Yu. Kotlyarova.",
+        "A car (driven by A. Vanik, b. 1958) hit a truck.",
+        "He went to b.",  # "b" holds a sentence only before a number
+        "Then he left.",
+    ]
+
+
 def test_seed_offsets_point_into_paragraphs():
     (pair,) = read_corpus(SEED).pairs
     seg = segment_pair(pair)
@@ -48,7 +72,7 @@ def test_precompiled_patterns_split_as_the_package_does(monkeypatch, ntrex_lines
     import regex
     import sentence_splitter
 
-    from align.segment import _splitter
+    from align.segment import _splitter, with_extra_prefixes
 
     texts = {
         "en": [" ".join(ntrex_lines[1][i : i + 7]) for i in range(0, 700, 7)],
@@ -58,6 +82,6 @@ def test_precompiled_patterns_split_as_the_package_does(monkeypatch, ntrex_lines
     assert sentence_splitter.regex is not regex  # the stand-in is in place
     monkeypatch.setattr(sentence_splitter, "regex", regex)
     for lang, ts in texts.items():
-        plain = sentence_splitter.SentenceSplitter(language=lang)
+        plain = with_extra_prefixes(sentence_splitter.SentenceSplitter(language=lang), lang)
         assert ours[lang] == [plain.split(t) for t in ts]
         assert sum(map(len, ours[lang])) > len(ts)  # the texts do get split
