@@ -3,8 +3,8 @@
 WMT's ru-en test documents (``<shared>/wmt-ruen``, 2021 and 2023) are aligned segment by segment
 by their makers: each English segment is a professional translation of its Russian segment. The
 toolkit's sentence splitter cuts every segment into sentences on both sides, and a segment is one
-gold bead: 1-1 for 97% of the 3,566 segments, the translator's own 1-2 and 2-1 for 76, and
-larger beads (2-2, 1-3, 3-2 ...) for 27, which may hold 1-1 pairs that a segment-level gold
+gold bead: 1-1 for 97% of the 3,551 segments, the translator's own 1-2 and 2-1 for 70, and
+larger beads (2-2, 1-3, 3-2 ...) for 26, which may hold 1-1 pairs that a segment-level gold
 cannot show (a finer prediction there counts as an error). Real sentence lengths, headlines,
 bylines, quotes and the splitter's own mistakes, which the NTREX-derived generators
 (:mod:`align.bench.generators`, one NTREX line per sentence) do not have.
