@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from align.ingest import read_corpus
+from align.model import Lang
 from align.segment import segment_pair, split_sentences
 from tests.conftest import SEED
 
@@ -27,6 +28,10 @@ def test_english_abbreviations():
     assert texts == ["Strikes hit Kyiv at around 1:00 a.m. on November 14.", "Mr. Smith left."]
 
 
+def _sentences(para: str, lang: Lang) -> list[str]:
+    return [para[a:b] for a, b in split_sentences(para, lang)]
+
+
 def test_abbreviations_missing_from_the_splitters_lists():
     """Sentences the splitter used to cut after an abbreviation (cases from the WMT ru-en
     documents; align.segment.EXTRA_PREFIXES); a real sentence end before them still splits."""
@@ -34,7 +39,7 @@ def test_abbreviations_missing_from_the_splitters_lists():
         'Сбой на корабле ("Союз МС-22" - прим. ТАСС) в декабре. Колокола церкви Св. Мартина '
         "замолкли. Глава г.о. Серпухов Сергей Никитенко приехал."
     )
-    assert [ru[a:b] for a, b in split_sentences(ru, "ru")] == [
+    assert _sentences(ru, "ru") == [
         'Сбой на корабле ("Союз МС-22" - прим. ТАСС) в декабре.',
         "Колокола церкви Св. Мартина замолкли.",
         "Глава г.о. Серпухов Сергей Никитенко приехал.",
@@ -43,7 +48,7 @@ def test_abbreviations_missing_from_the_splitters_lists():
         "A volunteer at the Cathedral of Sts. Peter and Paul, thanks to E. Yu. Kotlyarova. "
         "A car (driven by A. Vanik, b. 1958) hit a truck. He went to b. Then he left."
     )
-    assert [en[a:b] for a, b in split_sentences(en, "en")] == [
+    assert _sentences(en, "en") == [
         "A volunteer at the Cathedral of Sts. Peter and Paul, thanks to E. Yu. Kotlyarova.",
         "A car (driven by A. Vanik, b. 1958) hit a truck.",
         "He went to b.",  # "b" holds a sentence only before a number
