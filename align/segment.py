@@ -60,10 +60,12 @@ class _CompiledRegex:
 
 # Abbreviations missing from the splitter's own non-breaking-prefix lists (Moses'), after which a
 # capitalised word or a number does not start a new sentence. Found by listing every sentence
-# the splitter ended with a short word and a stop in the WMT ru-en documents, NTREX and the seed
-# (``tests/test_segment.py`` holds the cases): «(... - прим. ТАСС)», «собор Св. Петра», «г.о.
+# the splitter ended with a short word and a stop in the WMT ru-en documents, NTREX and the seed,
+# and every NTREX line (a sentence) it cut in two (``tests/test_segment.py`` holds the cases): «(... - прим. ТАСС)», «собор Св. Петра», «г.о.
 # Серпухов», "the Cathedral of Sts. Peter and Paul", Russian initials transliterated with two
-# letters ("Yu. Nikulin"); ``NUMERIC`` ones only before a number ("b. 1958").
+# letters ("Yu. Nikulin", «Мерфи Дж. Пол»), "Det. Dennis McCarthy"; ``NUMERIC`` ones only
+# before a number ("b. 1958"). Left out on purpose, since they also end sentences: "a.m." /
+# "p.m." ("at 5 a.m. Eastern time" splits), «долл.» («37 млрд. долл. США» splits).
 EXTRA_PREFIXES: dict[Lang, tuple[str, ...]] = {
     "ru": (
         "прим",
@@ -78,8 +80,9 @@ EXTRA_PREFIXES: dict[Lang, tuple[str, ...]] = {
         "проф",
         "доц",
         "чл.-корр",
+        "Дж",
     ),
-    "en": ("Sts", "Yu", "Ya", "Yo", "Zh", "Kh", "Ts", "Mt", "Ft"),
+    "en": ("Sts", "Yu", "Ya", "Yo", "Zh", "Kh", "Ts", "Mt", "Det", "Ft"),
 }
 EXTRA_NUMERIC_PREFIXES: dict[Lang, tuple[str, ...]] = {
     "ru": (),

@@ -37,22 +37,24 @@ def test_abbreviations_missing_from_the_splitters_lists():
     documents; align.segment.EXTRA_PREFIXES); a real sentence end before them still splits."""
     ru = (
         'Сбой на корабле ("Союз МС-22" - прим. ТАСС) в декабре. Колокола церкви Св. Мартина '
-        "замолкли. Глава г.о. Серпухов Сергей Никитенко приехал."
+        "замолкли. Глава г.о. Серпухов Сергей Никитенко приехал. Об этом сказал Мерфи Дж. Пол."
     )
     assert _sentences(ru, "ru") == [
         'Сбой на корабле ("Союз МС-22" - прим. ТАСС) в декабре.',
         "Колокола церкви Св. Мартина замолкли.",
         "Глава г.о. Серпухов Сергей Никитенко приехал.",
+        "Об этом сказал Мерфи Дж. Пол.",
     ]
     en = (
         "A volunteer at the Cathedral of Sts. Peter and Paul, thanks to E. Yu. Kotlyarova. "
-        "A car (driven by A. Vanik, b. 1958) hit a truck. He went to b. Then he left."
+        "A car (driven by A. Vanik, b. 1958) hit a truck. He went to b. Then he left, "
+        "Det. Dennis McCarthy wrote."
     )
     assert _sentences(en, "en") == [
         "A volunteer at the Cathedral of Sts. Peter and Paul, thanks to E. Yu. Kotlyarova.",
         "A car (driven by A. Vanik, b. 1958) hit a truck.",
         "He went to b.",  # "b" holds a sentence only before a number
-        "Then he left.",
+        "Then he left, Det. Dennis McCarthy wrote.",
     ]
 
 
