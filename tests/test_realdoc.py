@@ -22,7 +22,7 @@ from align.bench.realdoc import (
 from align.divergence import DivergenceConfig, score_texts
 from align.divergence.decision import CLAUSE_FEATURES, WORD_FEATURES
 from align.divergence.fitted import load_model
-from align.divergence.units import UNIT_FEATURES
+from align.divergence.units import UNIT_FEATURES, Layout
 from align.ingest import read_corpus
 from align.model import Span
 
@@ -116,7 +116,7 @@ def test_sentence_inside_a_merged_bead_is_omitted(encoder):
     merged, faithful = score_texts(
         [(ru, e2), (ru, both)],
         encoder,
-        layouts=[(lay_ru, [Span(e2, 0, len(e2))]), (lay_ru, lay_both)],
+        layouts=[Layout(lay_ru, [Span(e2, 0, len(e2))]), Layout(lay_ru, lay_both)],
     )
     assert merged.label in ("omission", "omission+addition")
     covered = sum(min(s.end, len(r1)) - s.start for s in merged.omitted if s.start < len(r1))
@@ -182,3 +182,31 @@ def test_eval_divergence_realdoc_command(tmp_path, monkeypatch):
     assert (tmp_path / "benchmarks" / f"realdoc-v{VERSION}-seed{SEED}" / "dev-1").is_dir()
     assert main([*args, "--seed", "7", "--jobs", "1", "-q"]) == 0
     assert (tmp_path / "benchmarks" / f"realdoc-v{VERSION}-seed7" / "dev-1").is_dir()
+
+
+@needs_data
+def test_a_headline_whose_translation_was_deleted_is_omitted(tmp_path, encoder):
+    """A real WMT Russian headline (a paragraph of its own) whose English headline was deleted:
+    the aligner merges it with the lead into a 2-1 bead across the paragraph boundary, and the
+    sentence unit reports it whole (``para_extra``); the faithful bead is not flagged."""
+    from align.divergence.units import bead_layouts
+    from align.pipeline import run_corpus
+
+    doc = next(d for d in load_wmt(SHARED, "dev") if d.doc_id == "wmt21-lgng.99319")
+    headline, body = doc.paragraphs[0], doc.paragraphs[1][:6]
+    folder = tmp_path / "corpus" / "doc"
+    folder.mkdir(parents=True)
+    (folder / "ru.txt").write_text(f"{headline[0][0]}\n\n" + " ".join(r for r, _ in body) + "\n")
+    (folder / "en.txt").write_text(" ".join(e for _, e in body) + "\n")
+    (ap,) = run_corpus(tmp_path / "corpus", None, encoder=encoder, jobs=1).aligned
+    title = ap.seg.ru[0]
+    assert title.text == headline[0][0]
+    bead = next(b for b in ap.beads if title.idx in b.ru_ids)
+    ru_text = ap.text(bead, "ru")
+    assert any(s.start <= 2 and s.end >= len(title.text) - 2 for s in bead.omitted_spans)
+    assert bead.alignment_type == "2-1" and ru_text.startswith(title.text)  # merged with the lead
+    # both Russian sentences are their paragraph's only one in the bead; the cosines pick one
+    assert len(bead_layouts(ap)[ap.beads.index(bead)].extra("ru")) == 2
+    assert not any(s.start > len(title.text) for s in bead.omitted_spans)
+    others = [b for b in ap.beads if b is not bead]
+    assert all(b.divergence_label == "equivalent" for b in others)

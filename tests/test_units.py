@@ -7,6 +7,7 @@ from align.divergence.scorer import DivergenceConfig, score_texts
 from align.divergence.units import (
     Layout,
     UnitResult,
+    _para_extra,
     decide,
     one_to_one,
     retest,
@@ -26,18 +27,18 @@ EN = (
 
 
 def _layout(ru: str, en: str) -> Layout:
-    return sentence_layout(ru, "ru"), sentence_layout(en, "en")
+    return Layout(sentence_layout(ru, "ru"), sentence_layout(en, "en"))
 
 
 def test_an_orphan_paired_with_an_unrelated_orphan_is_found_on_both_sides(encoder):
     lay = _layout(RU, EN)
-    assert len(lay[0]) == 2 and len(lay[1]) == 2
+    assert len(lay.ru) == 2 and len(lay.en) == 2
     first = decide(unit_features([(RU, EN)], [lay], encoder, [None]), unit_model())
-    assert [s.text for s in first[0].added] == [lay[1][0].text]  # the orchestra sentence
+    assert [s.text for s in first[0].added] == [lay.en[0].text]  # the orchestra sentence
     # as when the first round misses the omission (the inserted sentence dilutes its evidence):
     only_added = UnitResult([], first[0].added, 0.0, first[0].add_p)
     (res,) = retest([(RU, EN)], [lay], encoder, [None], [only_added], unit_model())
-    assert [s.text for s in res.omitted] == [lay[0][1].text]  # the football sentence
+    assert [s.text for s in res.omitted] == [lay.ru[1].text]  # the football sentence
     assert res.added == first[0].added
     assert res.omit_p > unit_model().threshold
 
@@ -45,14 +46,14 @@ def test_an_orphan_paired_with_an_unrelated_orphan_is_found_on_both_sides(encode
 def test_nothing_left_on_one_side_is_not_retested(encoder):
     ru, en = "Дождь шёл весь день.", "The museum opened a new wing. It shows modern art."
     lay = _layout(ru, en)
-    flagged = UnitResult([], list(lay[1]), 0.0, 0.9)  # every English sentence unmatched
+    flagged = UnitResult([], list(lay.en), 0.0, 0.9)  # every English sentence unmatched
     assert retest([(ru, en)], [lay], encoder, [None], [flagged], unit_model()) == [flagged]
 
 
 def test_beads_without_an_unmatched_sentence_are_not_retested(encoder):
     lay = _layout(RU, EN)
     quiet = UnitResult([], [], 0.1, 0.2)
-    both = UnitResult([lay[0][1]], [lay[1][0]], 0.8, 0.8)
+    both = UnitResult([lay.ru[1]], [lay.en[0]], 0.8, 0.8)
     out = retest([(RU, EN)] * 2, [lay] * 2, encoder, [None] * 2, [quiet, both], unit_model())
     assert out == [quiet, both]
 
@@ -75,11 +76,11 @@ def _two(text: str, cut: int) -> list[Span]:
 
 
 def test_a_lost_clause_in_a_merged_bead_is_measured_sentence_against_sentence(encoder):
-    lay = (
+    lay = Layout(
         _two(MERGED_RU, MERGED_RU.index(" Российская")),
         _two(MERGED_EN, MERGED_EN.index(" That")),
     )
-    swapped = (lay[0], lay[1][::-1])  # the English sentences' best matches off the diagonal
+    swapped = Layout(lay.ru, lay.en[::-1])  # the English sentences' best matches off the diagonal
     assert one_to_one([(MERGED_RU, MERGED_EN)] * 2, [lay, swapped], encoder) == [True, False]
     pair = [(MERGED_RU, MERGED_EN)]
     (whole,) = score_texts(pair, encoder, DivergenceConfig(sentence_clauses=False), [lay])
@@ -89,3 +90,15 @@ def test_a_lost_clause_in_a_merged_bead_is_measured_sentence_against_sentence(en
     assert [s.text for s in by_sentence.omitted] == [
         "Российская певица Полина Гагарина назвала пять продуктов"
     ]
+
+
+def test_para_extra_marks_lone_sentences_of_a_bead_with_more_paragraphs_on_their_side():
+    spans = [Span("a.", 0, 2), Span("b.", 3, 5), Span("c.", 6, 8)]
+    # headline (paragraph 0) merged with the lead (paragraph 1) against one English paragraph
+    assert _para_extra([0, 1], [4], spans[:2]) == {0, 3}
+    # the lead's two sentences share a paragraph: only the headline is alone in its paragraph
+    assert _para_extra([0, 1, 1], [4], spans) == {0}
+    # as many paragraphs on both sides, one sentence, or an empty other side: nothing
+    assert _para_extra([0, 1], [4, 5], spans[:2]) == frozenset()
+    assert _para_extra([0], [4], spans[:1]) == frozenset()
+    assert _para_extra([0, 1], [], spans[:2]) == frozenset()

@@ -29,6 +29,7 @@ from align.model import Span
 if TYPE_CHECKING:
     from align.divergence import DivergenceConfig, TextScore
     from align.divergence.lexical import Lexicon
+    from align.divergence.units import Layout
 
 
 def finish(
@@ -36,12 +37,13 @@ def finish(
     results: list[TextScore],
     encoder: TextEncoder,
     cfg: DivergenceConfig,
-    layouts: Sequence[tuple[list[Span], list[Span]]] | None,
+    layouts: Sequence[Layout] | None,
 ) -> list[TextScore]:
     """Units, calibrated score and label for every scored pair (in place; returns the list)."""
     from align.divergence.fitted import load_model, unit_model
     from align.divergence.scorer import label_for
     from align.divergence.units import (
+        Layout,
         decide,
         merge_spans,
         retest,
@@ -69,7 +71,7 @@ def finish(
         lays = (
             [layouts[i] for i in both]
             if layouts is not None
-            else [(sentence_layout(ru, "ru"), sentence_layout(en, "en")) for ru, en in sub]
+            else [Layout(sentence_layout(ru, "ru"), sentence_layout(en, "en")) for ru, en in sub]
         )
         covs = [results[i].coverage for i in both]
         rows = unit_features(sub, lays, encoder, covs)

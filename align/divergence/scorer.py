@@ -36,7 +36,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,6 +48,9 @@ from align.divergence.lexicon import EN_NON_NAMES, NAME_MATCH, numbers
 from align.divergence.translit import is_cyrillic, names_match, translit
 from align.encoders import TextEncoder
 from align.model import AlignedPair, DivergenceLabel, Span
+
+if TYPE_CHECKING:
+    from align.divergence.units import Layout
 
 _LATIN = re.compile(r"\b[A-Za-z][A-Za-z0-9+\-]*\b")
 _CAP_RU = re.compile(r"(?<![.!?]\s)(?<!^)\b[А-ЯЁ][а-яё]{2,}")
@@ -400,7 +403,7 @@ def score_texts(
     pairs: Sequence[tuple[str, str]],
     encoder: TextEncoder,
     cfg: DivergenceConfig | None = None,
-    layouts: Sequence[tuple[list[Span], list[Span]]] | None = None,
+    layouts: Sequence[Layout] | None = None,
 ) -> list[TextScore]:
     """Score Russian/English text pairs (all texts embedded in one batched call).
 
@@ -490,7 +493,7 @@ def _raw_scores(
 
 def _clauses_by_sentence(
     pairs: Sequence[tuple[str, str]],
-    layouts: Sequence[tuple[list[Span], list[Span]]],
+    layouts: Sequence[Layout],
     results: list[TextScore],
     encoder: TextEncoder,
     cfg: DivergenceConfig,
@@ -511,7 +514,7 @@ def _clauses_by_sentence(
     subs: list[tuple[int, int, int]] = []  # bead, Russian offset, English offset
     texts: list[tuple[str, str]] = []
     for i in split:
-        for r, e in zip(*layouts[i], strict=True):
+        for r, e in zip(layouts[i].ru, layouts[i].en, strict=True):
             subs.append((i, r.start, e.start))
             texts.append((r.text, e.text))
     for i in split:
