@@ -18,7 +18,7 @@ import time
 import warnings
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,6 +105,20 @@ def _timed(times: StageTimes, stage: str, encoder: TextEncoder | None = None) ->
     times.embed += enc
 
 
+def scoring_config(
+    align_cfg: AlignConfig | None, div_cfg: DivergenceConfig | None, segment: Segmenter
+) -> DivergenceConfig | None:
+    """The divergence settings for beads aligned with ``align_cfg``: without the paragraph pass
+    (``--no-paragraphs``) or on one-sentence-per-line text (``--presegmented``: its lines are
+    not paragraphs) the sentence units do not use paragraphs either (``use_paragraphs``)."""
+    from align.divergence.scorer import DivergenceConfig
+    from align.segment import presegmented_pair
+
+    if segment is not presegmented_pair and (align_cfg is None or align_cfg.paragraphs):
+        return div_cfg
+    return replace(div_cfg or DivergenceConfig(), use_paragraphs=False)
+
+
 def process_pair(
     pair: DocPair,
     encoder: TextEncoder,
@@ -122,6 +136,7 @@ def process_pair(
     from align.divergence.scorer import score_pair
 
     times = times if times is not None else StageTimes()
+    div_cfg = scoring_config(align_cfg, div_cfg, segment)
     encoder.clear_cache()  # a document's results depend on nothing processed before it
     try:
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
@@ -246,6 +261,7 @@ def process_long_pair(
     from align.divergence.units import bead_layouts
 
     times = times if times is not None else StageTimes()
+    div_cfg = scoring_config(align_cfg, div_cfg, segment)
     try:
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
     finally:

@@ -210,3 +210,8 @@ def test_a_headline_whose_translation_was_deleted_is_omitted(tmp_path, encoder):
     assert not any(s.start > len(title.text) for s in bead.omitted_spans)
     others = [b for b in ap.beads if b is not bead]
     assert all(b.divergence_label == "equivalent" for b in others)
+    # without the paragraph evidence (--no-paragraphs' scorer setting) the headline is missed
+    cfg = DivergenceConfig(use_paragraphs=False)
+    (ap,) = run_corpus(tmp_path / "corpus", None, encoder=encoder, div_cfg=cfg, jobs=1).aligned
+    bead = next(b for b in ap.beads if title.idx in b.ru_ids)
+    assert bead.alignment_type == "2-1" and bead.divergence_label == "equivalent"

@@ -102,3 +102,20 @@ def test_para_extra_marks_lone_sentences_of_a_bead_with_more_paragraphs_on_their
     assert _para_extra([0, 1], [4, 5], spans[:2]) == frozenset()
     assert _para_extra([0], [4], spans[:1]) == frozenset()
     assert _para_extra([0, 1], [], spans[:2]) == frozenset()
+
+
+def test_paragraph_evidence_follows_the_aligners_paragraph_pass():
+    """--no-paragraphs, and --presegmented (its lines are not paragraphs), switch para_extra off."""
+    from align.alignment import AlignConfig
+    from align.pipeline import scoring_config
+    from align.segment import presegmented_pair, segment_pair
+
+    base = DivergenceConfig()
+    assert scoring_config(None, None, segment_pair) is None
+    assert scoring_config(AlignConfig(), base, segment_pair) is base
+    off = scoring_config(AlignConfig(paragraphs=False), None, segment_pair)
+    assert off is not None and not off.use_paragraphs
+    off = scoring_config(None, base, presegmented_pair)
+    assert off is not None and not off.use_paragraphs and base.use_paragraphs
+    lay = Layout([Span("a.", 0, 2)], [Span("b.", 0, 2)], (frozenset({0}), frozenset()))
+    assert lay.without_paragraphs().extra("ru") == frozenset() and lay.extra("ru") == {0}

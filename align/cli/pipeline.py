@@ -50,7 +50,11 @@ def _align_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-paragraphs",
         action="store_true",
-        help="ignore paragraph structure (align all sentences of a document in one pass)",
+        help="ignore paragraph structure: align all sentences of a document in one pass, and "
+        "do not take a bead that joins sentences of more paragraphs on one side than on the "
+        "other as a sign of a missing sentence. Use it when the translation merges or splits "
+        "paragraphs (measured: false alarms 1.80%% -> 2.38%% on documents whose English merges "
+        "every two paragraphs, docs/divergence.md)",
     )
     p.add_argument(
         "--max-align",

@@ -69,7 +69,7 @@ def finish(
     if cfg.use_units and both:
         sub = [pairs[i] for i in both]
         lays = (
-            [layouts[i] for i in both]
+            [layouts[i] if cfg.use_paragraphs else layouts[i].without_paragraphs() for i in both]
             if layouts is not None
             else [Layout(sentence_layout(ru, "ru"), sentence_layout(en, "en")) for ru, en in sub]
         )

@@ -122,6 +122,8 @@ class DivergenceConfig:
     # USE only: clause runs / clause-deleted sides from per-clause token features (faster)
     fast_clauses: bool = False
     use_units: bool = True  # whole sentences without a counterpart (align.divergence.units)
+    # the units' paragraph feature (para_extra); off: as for text without paragraphs (no refit)
+    use_paragraphs: bool = True
     # clause rows of an m-m bead whose sentences pair up one to one: sentence against sentence
     sentence_clauses: bool = True
     # issue 12 (align.divergence.decision): calibrated score and score-consistent label, fitted

@@ -70,6 +70,10 @@ class Layout(NamedTuple):
     def extra(self, lang: str) -> frozenset[int]:
         return self.para_extra[0 if lang == "ru" else 1]
 
+    def without_paragraphs(self) -> Layout:
+        """The same sentences, as for a text without paragraphs (``para_extra`` 0 throughout)."""
+        return Layout(self.ru, self.en)
+
     def with_side(self, lang: str, spans: list[Span]) -> Layout:
         """The layout with ``lang``'s sentences replaced by ``spans`` (a subset of them)."""
         if lang == "ru":
