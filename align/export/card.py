@@ -340,6 +340,10 @@ clean = pairs.filter(lambda r: r["divergence_label"] == 0)  # 0 = "equivalent"
   same event: a divergence is a difference between the two texts, not necessarily a
   translation error.
 - Scores are calibrated for Russian–English news text; other genres are untested.
+- Paragraphs count as evidence: a bead that joins sentences of more paragraphs on one side than
+  on the other makes a sentence without a counterpart more likely. Where the translation merges
+  or splits paragraphs this raises false alarms; such corpora are better run with
+  `align run --no-paragraphs`.
 
 ## How to read `divergence_score`
 
