@@ -341,9 +341,9 @@ clean = pairs.filter(lambda r: r["divergence_label"] == 0)  # 0 = "equivalent"
   translation error.
 - Scores are calibrated for Russian–English news text; other genres are untested.
 - Paragraphs count as evidence: a bead that joins sentences of more paragraphs on one side than
-  on the other makes a sentence without a counterpart more likely. Where the translation merges
-  or splits paragraphs this raises false alarms; such corpora are better run with
-  `align run --no-paragraphs`.
+  on the other makes a sentence without a counterpart more likely. Where the English runs
+  headlines into the text after them (no line break) this raises false alarms; such corpora
+  are better run with `align run --no-paragraphs`.
 
 ## How to read `divergence_score`
 

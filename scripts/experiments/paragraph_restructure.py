@@ -4,9 +4,10 @@ original's paragraphs (issue 12, seventh session; dev split only).
 The realdoc benchmark's *untouched* dev documents (WMT ru-en and NTREX, no perturbation) are
 written as corpus folders twice: with the English paragraphs as they are (parallel to the
 Russian ones) and with every two consecutive English paragraphs merged into one, as a
-translator who restructures paragraphs would. ``align run``'s pipeline (``run_corpus``) scores
-both with the committed model, with and without the ``para_extra`` feature
-(``DivergenceConfig(use_paragraphs=False)``, nothing refitted). Every bead is untouched, so
+translator who restructures paragraphs would (a headline is never run into the next
+paragraph). ``align run``'s pipeline (``run_corpus``) scores both with the committed model,
+with and without the ``para_extra`` feature (``DivergenceConfig(use_paragraphs=False)``,
+nothing refitted); a third copy also runs headlines into the paragraph after them. Every bead is untouched, so
 every bead labelled divergent is a false alarm.
 
     python scripts/experiments/paragraph_restructure.py [--work DIR]
@@ -19,22 +20,46 @@ import tempfile
 from pathlib import Path
 
 from align.bench.data import shared_data
-from align.bench.realdoc import SourceDoc, english_is_russian, load_ntrex, load_wmt
+from align.bench.realdoc import (
+    SourceDoc,
+    ends_sentence,
+    english_is_russian,
+    load_ntrex,
+    load_wmt,
+)
 from align.divergence import DivergenceConfig
 from align.divergence.units import bead_layouts
 from align.encoders import get_encoder
 from align.pipeline import run_corpus
 
 
-def write_corpus(docs: list[SourceDoc], folder: Path, merge: bool) -> None:
-    """One folder per document; English paragraphs merged two by two when ``merge``."""
+def merged_pairs(paragraphs: list[str], headlines: bool = False) -> list[str]:
+    """Consecutive paragraphs merged two by two, as a translator restructuring paragraphs
+    would; a paragraph without a final stop (a headline, a byline) is not run into the next
+    one unless ``headlines`` (the sentence splitter then makes one sentence of a headline and
+    the first sentence after it, as in text scraped without line breaks)."""
+    out: list[str] = []
+    open_pair = False
+    for p in paragraphs:
+        if open_pair and (headlines or ends_sentence(out[-1])):
+            out[-1] = f"{out[-1]} {p}"
+            open_pair = False
+        else:
+            out.append(p)
+            open_pair = True
+    return out
+
+
+def write_corpus(docs: list[SourceDoc], folder: Path, merge: str) -> None:
+    """One folder per document; English paragraphs merged two by two unless ``merge`` is
+    "none" ("body": headlines kept apart; "all": headlines too)."""
     for d in docs:
         out = folder / d.doc_id
         out.mkdir(parents=True)
         ru = [" ".join(r for r, _ in p) for p in d.paragraphs]
         en = [" ".join(e for _, e in p) for p in d.paragraphs]
-        if merge:
-            en = [" ".join(en[i : i + 2]) for i in range(0, len(en), 2)]
+        if merge != "none":
+            en = merged_pairs(en, headlines=merge == "all")
         (out / "ru.txt").write_text("\n\n".join(ru) + "\n", encoding="utf-8")
         (out / "en.txt").write_text("\n\n".join(en) + "\n", encoding="utf-8")
 
@@ -65,8 +90,13 @@ def main() -> None:
             "| English paragraphs | para_extra | beads | false alarms | beads with the feature (flagged) |"
         )
         print("|---|---|---|---|---|")
-        for name, merge in (("as translated", False), ("every two merged", True)):
-            folder = work / name.replace(" ", "-")
+        settings = (
+            ("as translated", "none"),
+            ("every two merged", "body"),
+            ("every two merged, headlines run in", "all"),
+        )
+        for name, merge in settings:
+            folder = work / merge
             if not folder.exists():
                 write_corpus(docs, folder, merge)
             for on in (False, True):
