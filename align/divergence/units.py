@@ -137,14 +137,11 @@ def bead_layouts(aligned: AlignedPair) -> list[Layout]:
                 pos += len(t) + 1
             sides.append(spans)
             paras.append([sents[i].para for i in ids])
-        extra = tuple(
-            _para_extra(mine, other, spans)
-            for mine, other, spans in (
-                (paras[0], paras[1], sides[0]),
-                (paras[1], paras[0], sides[1]),
-            )
+        extra = (
+            _para_extra(paras[0], paras[1], sides[0]),
+            _para_extra(paras[1], paras[0], sides[1]),
         )
-        out.append(Layout(sides[0], sides[1], extra))  # type: ignore[arg-type]
+        out.append(Layout(sides[0], sides[1], extra))
     return out
 
 
@@ -225,8 +222,16 @@ def _rows(
             unc = cov.uncovered_in(spans[lang][k], lang) if cov is not None else 0.5
             nw = len(words(t))
             extra = float(spans[lang][k].start in layout.extra(lang))
-            f = (best, gain, float(lone), unc, math.log1p(nw), nw / n_side, float(lang == "en"))
-            f += (extra,)
+            f = (
+                best,
+                gain,
+                float(lone),
+                unc,
+                math.log1p(nw),
+                nw / n_side,
+                float(lang == "en"),
+                extra,
+            )
             rows.append(UnitRow(lang, spans[lang][k], f))
     return rows
 
