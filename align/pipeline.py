@@ -207,7 +207,13 @@ def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
     enc.clear_cache()  # as score_pair does before each batch: same state, same floats
     layouts: list = _WORKER["layouts"]  # type: ignore[assignment]
     part = slice(bounds[0], bounds[1])
-    res = score_texts(texts[part], enc, _WORKER["div_cfg"], layouts[part])  # type: ignore[arg-type]
+    res = score_texts(
+        texts[part],
+        enc,
+        _WORKER["div_cfg"],  # type: ignore[arg-type]
+        layouts[part],
+        _WORKER["doc_cos"],  # type: ignore[arg-type]
+    )
     enc.clear_cache()
     return res, enc.encode_seconds - e0
 
@@ -257,7 +263,13 @@ def process_long_pair(
 ) -> AlignedPair:
     """One document with ``jobs`` processes: aligned here (bertalign's passes are sequential),
     its beads scored in forked workers, one scoring batch per task (as :func:`score_pair`)."""
-    from align.divergence.scorer import SCORE_BATCH, apply_scores, bead_texts, score_pair
+    from align.divergence.scorer import (
+        SCORE_BATCH,
+        apply_scores,
+        bead_texts,
+        document_similarity,
+        score_pair,
+    )
     from align.divergence.units import bead_layouts
 
     times = times if times is not None else StageTimes()
@@ -279,7 +291,13 @@ def process_long_pair(
     # the chunks are score_pair's batches, so that every bead is scored in the same batch, from
     # the same encoder state, as with one process (bit-identical results whatever --jobs)
     bounds = [(a, min(a + SCORE_BATCH, len(texts))) for a in range(0, len(texts), SCORE_BATCH)]
-    _WORKER.update(encoder=encoder, texts=texts, div_cfg=div_cfg, layouts=bead_layouts(aligned))
+    _WORKER.update(
+        encoder=encoder,
+        texts=texts,
+        div_cfg=div_cfg,
+        layouts=bead_layouts(aligned),
+        doc_cos=document_similarity(aligned),
+    )
     results: list[TextScore] = []
     t0 = time.perf_counter()
     enc_s = 0.0

@@ -102,3 +102,28 @@ def test_names_match_agrees_with_name_similarity():
             for t in (0.7, 0.8, 0.9):
                 assert names_match(r, e, t) == (name_similarity(r, e) >= t)
     assert names_match("Путин", "Putin", 0.8) and not names_match("Москве", "Moscow", 0.8)
+
+
+def test_clause_rows_carry_the_documents_similarity():
+    """doc_cos: the median similarity of the document's 1-1 beads, the last clause feature
+    (the dev documents' mean for a pair scored without its document)."""
+    from align.divergence.decision import CLAUSE_FEATURES, DOC_COS, lexical_clause_rows
+    from align.divergence.scorer import TextScore, document_similarity
+    from align.model import AlignedPair, Bead, Span
+
+    beads = [
+        Bead((0,), (0,), similarity=0.8),
+        Bead((1,), (1,), similarity=0.6),
+        Bead((2, 3), (2,), similarity=0.1),  # not 1-1
+        Bead((4,), ()),  # one-sided
+    ]
+    assert document_similarity(AlignedPair(seg=None, beads=beads)) == 0.7  # type: ignore[arg-type]
+    assert document_similarity(AlignedPair(seg=None, beads=beads[2:])) is None  # type: ignore[arg-type]
+    res = TextScore(0.5, 0.0, "equivalent", clause_rows={"ru": [(Span("a b", 0, 3), (0.1,) * 10)]})
+    lexical_clause_rows(res)
+    assert len(res.clause_rows["ru"][0][1]) == len(CLAUSE_FEATURES)
+    assert res.clause_rows["ru"][0][1][-1] == DOC_COS
+    res.features["doc_cos"] = 0.9
+    lexical_clause_rows(res)  # idempotent: the row is rebuilt, not extended
+    assert len(res.clause_rows["ru"][0][1]) == len(CLAUSE_FEATURES)
+    assert res.clause_rows["ru"][0][1][-1] == 0.9

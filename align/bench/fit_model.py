@@ -45,7 +45,14 @@ from align.divergence.decision import (
 )
 from align.divergence.fitted import fit_logistic, write_model
 from align.divergence.lexical import Lexicon
-from align.divergence.scorer import FEATURES, DivergenceConfig, TextScore, bead_texts, score_texts
+from align.divergence.scorer import (
+    FEATURES,
+    DivergenceConfig,
+    TextScore,
+    bead_texts,
+    document_similarity,
+    score_texts,
+)
 from align.divergence.units import UNIT_FEATURES, UnitModel, bead_layouts, decide, unit_features
 from align.encoders import TextEncoder
 from align.model import AlignedPair
@@ -86,7 +93,9 @@ def raw_scores(aligned: Sequence[AlignedPair], encoder: TextEncoder) -> list[lis
     cfg = replace(RAW, use_units=False)
     out = []
     for ap in aligned:
-        out.append(score_texts(bead_texts(ap), encoder, cfg, bead_layouts(ap)))
+        out.append(
+            score_texts(bead_texts(ap), encoder, cfg, bead_layouts(ap), document_similarity(ap))
+        )
         encoder.clear_cache()
     return out
 

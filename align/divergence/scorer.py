@@ -406,8 +406,12 @@ def score_texts(
     encoder: TextEncoder,
     cfg: DivergenceConfig | None = None,
     layouts: Sequence[Layout] | None = None,
+    doc_cos: float | None = None,
 ) -> list[TextScore]:
     """Score Russian/English text pairs (all texts embedded in one batched call).
+
+    ``doc_cos``: the pairs' document's :func:`document_similarity` (the beads of one document;
+    without it the clause model uses the dev documents' mean).
 
     ``layouts``: per pair, the sentence spans of each side (a bead's aligned sentences); by
     default the sentence splitter's. With layouts, the clause rows of an m-m bead whose sentences
@@ -416,6 +420,10 @@ def score_texts(
     (:mod:`align.divergence.decision`) are added last."""
     cfg = cfg or DivergenceConfig()
     out = _raw_scores(pairs, encoder, cfg)
+    if doc_cos is not None:
+        for r in out:
+            if r.features:  # a one-sided pair (1-0 / 0-1) has no features and keeps its score
+                r.features["doc_cos"] = doc_cos
     if layouts is not None and cfg.sentence_clauses:
         _clauses_by_sentence(pairs, layouts, out, encoder, cfg)
     from align.divergence.decision import finish
@@ -585,14 +593,23 @@ def score_pair(
     from align.divergence.units import bead_layouts
 
     texts, layouts = bead_texts(aligned), bead_layouts(aligned)
+    doc_cos = document_similarity(aligned)
     results: list[TextScore] = []
     for a in range(0, len(texts), SCORE_BATCH):
         encoder.clear_cache()
         batch = slice(a, a + SCORE_BATCH)
-        results += score_texts(texts[batch], encoder, cfg, layouts[batch])
+        results += score_texts(texts[batch], encoder, cfg, layouts[batch], doc_cos)
         if on_batch is not None:
             on_batch(len(texts[batch]) / len(texts))
     return apply_scores(aligned, results)
+
+
+def document_similarity(aligned: AlignedPair) -> float | None:
+    """The median similarity of a document's 1-1 beads (the aligner's, set before scoring): how
+    close the translation is overall. None when it has no 1-1 bead with a similarity."""
+    sims = [b.similarity for b in aligned.beads if len(b.ru_ids) == len(b.en_ids) == 1]
+    sims = [s for s in sims if s]
+    return float(np.median(sims)) if sims else None
 
 
 def bead_texts(aligned: AlignedPair) -> list[tuple[str, str]]:
