@@ -22,13 +22,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from align.alignment import AlignConfig, align_pair
+from align.alignment import AlignConfig
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
 from align.errors import check_interrupted, signals_deferred
 from align.ingest import Corpus, read_corpus
 from align.io import check_output_dir, output_lock
 from align.model import AlignedPair, DocPair, SegmentedPair
 from align.progress import progress_bar
+from align.refine import aligned_and_refined
 from align.segment import segment_pair
 
 if TYPE_CHECKING:  # imported where used: datasets and the scorer cost ~1 s of every start
@@ -139,7 +140,7 @@ def process_pair(
     div_cfg = scoring_config(align_cfg, div_cfg, segment)
     encoder.clear_cache()  # a document's results depend on nothing processed before it
     try:
-        aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
+        aligned = _segment_and_align(pair, encoder, align_cfg, div_cfg, times, segment)
         tick(ALIGN_SHARE)
         with _timed(times, "score", encoder):
             return score_pair(
@@ -153,13 +154,15 @@ def _segment_and_align(
     pair: DocPair,
     encoder: TextEncoder,
     align_cfg: AlignConfig | None,
+    div_cfg: DivergenceConfig | None,
     times: StageTimes,
     segment: Segmenter,
 ) -> AlignedPair:
+    """Segment and align (with the scorer's split of unaligned sentences: align/refine.py)."""
     with _timed(times, "segment"):
         seg = segment(pair)
     with _timed(times, "align", encoder):
-        return align_pair(seg, encoder, align_cfg)
+        return aligned_and_refined(seg, encoder, align_cfg, div_cfg)
 
 
 # ---- parallel documents: workers forked after the model is loaded ----
@@ -275,7 +278,7 @@ def process_long_pair(
     times = times if times is not None else StageTimes()
     div_cfg = scoring_config(align_cfg, div_cfg, segment)
     try:
-        aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
+        aligned = _segment_and_align(pair, encoder, align_cfg, div_cfg, times, segment)
     finally:
         encoder.clear_cache()
     tick(ALIGN_SHARE)

@@ -35,6 +35,8 @@ from align.encoders import TextEncoder
 from align.errors import InputError
 from align.io import RawBead, format_beads, read_beads
 from align.model import DocMeta, DocPair, Document
+from align.pipeline import scoring_config
+from align.refine import aligned_and_refined
 from align.segment import presegmented_pair
 
 BENCHES = ("textberg", "ntrex-enru")
@@ -229,10 +231,16 @@ def align_doc(doc: BenchDoc, system: str, encoder: TextEncoder | None) -> list[R
     assert encoder is not None
     if system == "bertalign":
         return bertalign_beads(doc.src, doc.tgt, encoder, AlignConfig.bertalign())
-    if system in ("default", "cost"):  # `align run --presegmented [--objective cost]`
+    if system == "default":  # `align run --presegmented`
         cfg = AlignConfig(paragraphs=False)
-        cfg = AlignConfig.cost(paragraphs=False) if system == "cost" else cfg
-        beads = align_beads(as_segmented(doc), encoder, cfg)
+        seg = as_segmented(doc)
+        div_cfg = scoring_config(cfg, None, presegmented_pair)
+        beads = aligned_and_refined(seg, encoder, cfg, div_cfg).beads
+        return [(list(b.ru_ids), list(b.en_ids)) for b in beads]
+    if system == "cost":  # the aligner alone: `align run --presegmented --no-split-unaligned`
+        beads = align_beads(
+            as_segmented(doc), encoder, AlignConfig.cost(paragraphs=False, split_unaligned=False)
+        )
         return [(list(b.ru_ids), list(b.en_ids)) for b in beads]
     raise ValueError(f"unknown system {system!r}")
 

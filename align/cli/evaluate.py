@@ -101,7 +101,15 @@ def register(add: Adder) -> None:
         "gold/ (one file per document, same names; optionally under FOLDER/dev, FOLDER/test)",
     )
     p.add_argument("--split", choices=("dev", "test"), default="test")
-    p.add_argument("--system", choices=SYSTEMS, default="default")
+    p.add_argument(
+        "--system",
+        choices=SYSTEMS,
+        default="default",
+        help="'default': what `align run --presegmented` ships (the drop-aware aligner, then "
+        "the divergence scorer's split of unaligned sentences out of m-n beads); 'cost': the "
+        "aligner alone (--no-split-unaligned); 'bertalign': bertalign's own second pass and "
+        "defaults, same encoder; 'gale-church': NLTK's length-based aligner (default: default)",
+    )
     encoder_arg(p)
     p.add_argument(
         "--out",

@@ -1,0 +1,68 @@
+"""The scorer's split of unaligned sentences out of m-n beads (align/refine.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from align.model import AlignedPair, Bead, DocMeta, DocPair, Document, Span
+from align.refine import _flags, _peel
+from align.segment import presegmented_pair
+from tests.conftest import SHARED
+
+NTREX = SHARED / "data" / "ntrex-enru"
+
+
+def test_peel_takes_flagged_edges_and_keeps_one_sentence():
+    assert _peel((1, 2, 3), [True, False, True]) == ([1], [2], [3])
+    assert _peel((1, 2, 3), [False, True, False]) == ([], [1, 2, 3], [])  # not at an edge
+    assert _peel((1, 2), [True, True]) == ([1], [2], [])  # a side keeps one sentence
+    assert _peel((1, 2, 3), [True, True, False]) == ([1, 2], [3], [])
+
+
+def test_flags_need_the_whole_sentence_covered():
+    pair = DocPair(
+        doc_id="d",
+        ru=Document(
+            DocMeta(lang="ru"), ("Первое предложение.", "Второе, более длинное предложение.")
+        ),
+        en=Document(DocMeta(lang="en"), ("One sentence.",)),
+    )
+    aligned = AlignedPair(presegmented_pair(pair), [Bead((0, 1), (0,))])
+    text = aligned.text(aligned.beads[0], "ru")
+    second = text.index("Второе")
+    whole = [Span(text[second:-1], second, len(text) - 1)]  # without the full stop
+    half = [Span(text[second : second + 7], second, second + 7)]
+    assert _flags(aligned, (0, 1), "ru", whole) == [False, True]
+    assert _flags(aligned, (0, 1), "ru", half) == [False, False]
+
+
+def _beads(name: str, k: int, split: bool, encoder) -> list[tuple[list[int], list[int]]]:
+    from align.alignment import AlignConfig
+    from align.bench.alignment import as_segmented, generated_bench
+    from align.divergence.scorer import DivergenceConfig
+    from align.refine import aligned_and_refined
+
+    doc = generated_bench(name).docs[k]
+    cfg = AlignConfig(paragraphs=False, split_unaligned=split)
+    aligned = aligned_and_refined(
+        as_segmented(doc), encoder, cfg, DivergenceConfig(use_paragraphs=False)
+    )
+    return [(list(b.ru_ids), list(b.en_ids)) for b in aligned.beads]
+
+
+@pytest.mark.skipif(not NTREX.is_dir(), reason="../shared/data/ntrex-enru is not available")
+def test_split_frees_absorbed_sentences_and_keeps_real_merges(encoder):
+    """Dev documents (dev generators), the real encoder and scorer, `align run --presegmented`:
+    a Russian sentence whose translation was dropped (072-bbc) and an English one without a
+    Russian counterpart (040-guardian) absorbed into their neighbour's bead are split out; a
+    real 2-1 merge that the scorer doubts (028-nytimes, score below SPLIT_SCORE) is kept."""
+    cases = (
+        ("dev-drops", 18, ([17, 18], [14]), [([17], []), ([18], [14])]),
+        ("dev-drops", 10, ([13], [11, 12]), [([], [12]), ([13], [11])]),
+    )
+    for name, k, merged, parts in cases:
+        before, after = _beads(name, k, False, encoder), _beads(name, k, True, encoder)
+        assert merged in before and merged not in after
+        assert all(p in after for p in parts)
+    real = ([14, 15], [13])
+    assert real in _beads("dev-restructured", 7, True, encoder)
