@@ -29,7 +29,7 @@ from align.ingest import Corpus, read_corpus
 from align.io import check_output_dir, output_lock
 from align.model import AlignedPair, DocPair, SegmentedPair
 from align.progress import progress_bar
-from align.refine import aligned_and_refined
+from align.refine import Refined, aligned_and_refined
 from align.segment import segment_pair
 
 if TYPE_CHECKING:  # imported where used: datasets and the scorer cost ~1 s of every start
@@ -140,11 +140,18 @@ def process_pair(
     div_cfg = scoring_config(align_cfg, div_cfg, segment)
     encoder.clear_cache()  # a document's results depend on nothing processed before it
     try:
-        aligned = _segment_and_align(pair, encoder, align_cfg, div_cfg, times, segment)
+        aligned, known, doc_cos = _segment_and_align(
+            pair, encoder, align_cfg, div_cfg, times, segment
+        )
         tick(ALIGN_SHARE)
         with _timed(times, "score", encoder):
             return score_pair(
-                aligned, encoder, div_cfg, on_batch=lambda s: tick(s * (1 - ALIGN_SHARE))
+                aligned,
+                encoder,
+                div_cfg,
+                on_batch=lambda s: tick(s * (1 - ALIGN_SHARE)),
+                known=known,
+                doc_cos=doc_cos,
             )
     finally:  # documents are independent: keep memory flat over a corpus
         encoder.clear_cache()
@@ -157,7 +164,7 @@ def _segment_and_align(
     div_cfg: DivergenceConfig | None,
     times: StageTimes,
     segment: Segmenter,
-) -> AlignedPair:
+) -> Refined:
     """Segment and align (with the scorer's split of unaligned sentences: align/refine.py)."""
     with _timed(times, "segment"):
         seg = segment(pair)
@@ -200,7 +207,7 @@ def _worker_init(parent: int) -> None:
         torch.set_num_threads(1)  # one thread also keeps OpenMP fork-safe
 
 
-def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
+def _score_chunk(part: list[int]) -> tuple[list[TextScore], float]:
     enc = _WORKER["encoder"]
     assert isinstance(enc, TextEncoder)
     from align.divergence.scorer import score_texts
@@ -209,12 +216,11 @@ def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
     e0 = enc.encode_seconds
     enc.clear_cache()  # as score_pair does before each batch: same state, same floats
     layouts: list = _WORKER["layouts"]  # type: ignore[assignment]
-    part = slice(bounds[0], bounds[1])
     res = score_texts(
-        texts[part],
+        [texts[i] for i in part],
         enc,
         _WORKER["div_cfg"],  # type: ignore[arg-type]
-        layouts[part],
+        [layouts[i] for i in part],
         _WORKER["doc_cos"],  # type: ignore[arg-type]
     )
     enc.clear_cache()
@@ -266,19 +272,15 @@ def process_long_pair(
 ) -> AlignedPair:
     """One document with ``jobs`` processes: aligned here (bertalign's passes are sequential),
     its beads scored in forked workers, one scoring batch per task (as :func:`score_pair`)."""
-    from align.divergence.scorer import (
-        SCORE_BATCH,
-        apply_scores,
-        bead_texts,
-        document_similarity,
-        score_pair,
-    )
+    from align.divergence.scorer import apply_scores, bead_texts, score_pair, unscored_batches
     from align.divergence.units import bead_layouts
 
     times = times if times is not None else StageTimes()
     div_cfg = scoring_config(align_cfg, div_cfg, segment)
     try:
-        aligned = _segment_and_align(pair, encoder, align_cfg, div_cfg, times, segment)
+        aligned, known, doc_cos = _segment_and_align(
+            pair, encoder, align_cfg, div_cfg, times, segment
+        )
     finally:
         encoder.clear_cache()
     tick(ALIGN_SHARE)
@@ -287,27 +289,33 @@ def process_long_pair(
         with _timed(times, "score", encoder):
             try:
                 return score_pair(
-                    aligned, encoder, div_cfg, on_batch=lambda s: tick(s * (1 - ALIGN_SHARE))
+                    aligned,
+                    encoder,
+                    div_cfg,
+                    on_batch=lambda s: tick(s * (1 - ALIGN_SHARE)),
+                    known=known,
+                    doc_cos=doc_cos,
                 )
             finally:
                 encoder.clear_cache()
-    # the chunks are score_pair's batches, so that every bead is scored in the same batch, from
+    # the tasks are score_pair's batches, so that every bead is scored in the same batch, from
     # the same encoder state, as with one process (bit-identical results whatever --jobs)
-    bounds = [(a, min(a + SCORE_BATCH, len(texts))) for a in range(0, len(texts), SCORE_BATCH)]
     _WORKER.update(
         encoder=encoder,
         texts=texts,
         div_cfg=div_cfg,
         layouts=bead_layouts(aligned),
-        doc_cos=document_similarity(aligned),
+        doc_cos=doc_cos,
     )
-    results: list[TextScore] = []
+    results: dict[int, TextScore] = dict(known)
+    tick(len(known) / len(texts) * (1 - ALIGN_SHARE))
+    batches = unscored_batches(len(texts), known)
     t0 = time.perf_counter()
     enc_s = 0.0
     try:
         with _fork_pool(jobs) as pool:
-            for res, e in pool.imap(_score_chunk, bounds):
-                results.extend(res)
+            for part, (res, e) in zip(batches, pool.imap(_score_chunk, batches), strict=True):
+                results.update(zip(part, res, strict=True))
                 check_interrupted()
                 enc_s += e
                 tick(len(res) / len(texts) * (1 - ALIGN_SHARE))
@@ -317,7 +325,7 @@ def process_long_pair(
     wall = time.perf_counter() - t0
     times.embed += wall * min(1.0, enc_s / max(wall * jobs, 1e-9))
     times.score += wall * (1 - min(1.0, enc_s / max(wall * jobs, 1e-9)))
-    return apply_scores(aligned, results)
+    return apply_scores(aligned, [results[i] for i in range(len(texts))])
 
 
 class _Progress:

@@ -20,14 +20,14 @@ sentence the scorer calls added), at 0.8 dev-drops gains less.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from align.alignment import AlignConfig, align_pair, pair_similarity
 from align.encoders import TextEncoder
 from align.model import AlignedPair, Bead, Lang, SegmentedPair, Span
 
 if TYPE_CHECKING:
-    from align.divergence.scorer import DivergenceConfig
+    from align.divergence.scorer import DivergenceConfig, TextScore
 
 # the bead's calibrated P(divergent) from which its covered edge sentences are split out
 SPLIT_SCORE = 0.75
@@ -37,19 +37,32 @@ SPLIT_SCORE = 0.75
 COVER = 0.9
 
 
+class Refined(NamedTuple):
+    """An aligned pair and what the split already scored: the divergence results of the beads
+    it scored and kept whole (by index in ``aligned.beads``; the scoring stage reuses them, so
+    no bead is scored twice and a kept bead's score is the one the split read), and the
+    document similarity they were scored with (the scoring stage uses it for every bead)."""
+
+    aligned: AlignedPair
+    scores: dict[int, TextScore]
+    doc_cos: float | None
+
+
 def aligned_and_refined(
     seg: SegmentedPair,
     encoder: TextEncoder,
     align_cfg: AlignConfig | None = None,
     div_cfg: DivergenceConfig | None = None,
-) -> AlignedPair:
+) -> Refined:
     """:func:`align.alignment.align_pair`, then :func:`split_unaligned` when the config asks
     for it (``AlignConfig.split_unaligned``, on by default). ``div_cfg``: the
     :class:`align.divergence.scorer.DivergenceConfig` the beads will be scored with."""
+    from align.divergence.scorer import document_similarity
+
     cfg = align_cfg or AlignConfig()
     aligned = align_pair(seg, encoder, cfg)
     if not cfg.split_unaligned:
-        return aligned
+        return Refined(aligned, {}, document_similarity(aligned))
     return split_unaligned(aligned, encoder, div_cfg)
 
 
@@ -66,7 +79,7 @@ def split_unaligned(
     aligned: AlignedPair,
     encoder: TextEncoder,
     cfg: DivergenceConfig | None = None,
-) -> AlignedPair:
+) -> Refined:
     """A new aligned pair in which the sentences the scorer finds without a counterpart at the
     edges of m-n beads are 1-0 / 0-1 beads (see the module docstring). The candidate beads are
     scored in batches of their own, from a cleared encoder cache, so the result depends only
@@ -75,11 +88,13 @@ def split_unaligned(
     from align.divergence.units import bead_layouts
 
     cand = _candidates(aligned)
-    if not cand:
-        return aligned
-    texts, layouts = bead_texts(aligned), bead_layouts(aligned)
     doc_cos = document_similarity(aligned)
-    scores = []
+    # SPLIT_SCORE is a probability: with an uncalibrated scorer (ablations, and the model fit,
+    # which therefore sees the aligner's own beads) nothing is split
+    if not cand or (cfg is not None and not cfg.calibrated):
+        return Refined(aligned, {}, doc_cos)
+    texts, layouts = bead_texts(aligned), bead_layouts(aligned)
+    scores: list[TextScore] = []
     for a in range(0, len(cand), SCORE_BATCH):
         part = cand[a : a + SCORE_BATCH]
         encoder.clear_cache()
@@ -87,16 +102,19 @@ def split_unaligned(
             [texts[i] for i in part], encoder, cfg, [layouts[i] for i in part], doc_cos
         )
     encoder.clear_cache()
-    split = {i: res for i, res in zip(cand, scores, strict=True) if res.score >= SPLIT_SCORE}
-    if not split:
-        return aligned
+    scored = dict(zip(cand, scores, strict=True))
     beads: list[Bead] = []
+    kept: dict[int, TextScore] = {}  # by index in the new bead list
     for i, bead in enumerate(aligned.beads):
-        if i not in split:
-            beads.append(bead)
-            continue
-        beads += _peeled(aligned, bead, split[i].omitted, split[i].added, encoder)
-    return AlignedPair(seg=aligned.seg, beads=beads, encoder=aligned.encoder)
+        res = scored.get(i)
+        parts = [bead]
+        if res is not None and res.score >= SPLIT_SCORE:
+            parts = _peeled(aligned, bead, res.omitted, res.added, encoder)
+        if res is not None and parts == [bead]:
+            kept[len(beads)] = res
+        beads += parts
+    refined = AlignedPair(seg=aligned.seg, beads=beads, encoder=aligned.encoder)
+    return Refined(refined, kept, doc_cos)
 
 
 def _covered(spans: Sequence[Span], start: int, end: int) -> bool:

@@ -36,7 +36,9 @@ def test_flags_need_the_whole_sentence_covered():
     assert _flags(aligned, (0, 1), "ru", half) == [False, False]
 
 
-def _beads(name: str, k: int, split: bool, encoder) -> list[tuple[list[int], list[int]]]:
+def _beads(
+    name: str, k: int, split: bool, encoder, calibrated: bool = True
+) -> list[tuple[list[int], list[int]]]:
     from align.alignment import AlignConfig
     from align.bench.alignment import as_segmented, generated_bench
     from align.divergence.scorer import DivergenceConfig
@@ -45,8 +47,11 @@ def _beads(name: str, k: int, split: bool, encoder) -> list[tuple[list[int], lis
     doc = generated_bench(name).docs[k]
     cfg = AlignConfig(paragraphs=False, split_unaligned=split)
     aligned = aligned_and_refined(
-        as_segmented(doc), encoder, cfg, DivergenceConfig(use_paragraphs=False)
-    )
+        as_segmented(doc),
+        encoder,
+        cfg,
+        DivergenceConfig(use_paragraphs=False, calibrated=calibrated),
+    ).aligned
     return [(list(b.ru_ids), list(b.en_ids)) for b in aligned.beads]
 
 
@@ -60,9 +65,53 @@ def test_split_frees_absorbed_sentences_and_keeps_real_merges(encoder):
         ("dev-drops", 18, ([17, 18], [14]), [([17], []), ([18], [14])]),
         ("dev-drops", 10, ([13], [11, 12]), [([], [12]), ([13], [11])]),
     )
+    before_first = _beads("dev-drops", 18, False, encoder)
     for name, k, merged, parts in cases:
         before, after = _beads(name, k, False, encoder), _beads(name, k, True, encoder)
         assert merged in before and merged not in after
         assert all(p in after for p in parts)
+    # an uncalibrated score is not a probability: nothing is split (ablations, the model fit)
+    assert _beads("dev-drops", 18, True, encoder, calibrated=False) == before_first
     real = ([14, 15], [13])
     assert real in _beads("dev-restructured", 7, True, encoder)
+
+
+@pytest.mark.skipif(not NTREX.is_dir(), reason="../shared/data/ntrex-enru is not available")
+def test_pipeline_reuses_the_split_scores_and_jobs_agree(encoder, monkeypatch):
+    """Through the pipeline (`align run --presegmented`) the absorbed sentence is a 1-0 bead,
+    every bead the split kept whole carries the score it was kept with (no m-n bead at or
+    above SPLIT_SCORE still holds a covered edge sentence), and a document scored in two
+    worker processes gives the same beads and scores as one process."""
+    import align.pipeline
+    from align.alignment import AlignConfig
+    from align.bench.alignment import generated_bench
+    from align.pipeline import process_long_pair, process_pair
+    from align.refine import SPLIT_SCORE
+
+    doc = generated_bench("dev-drops").docs[18]
+    pair = DocPair(
+        doc_id=doc.doc_id,
+        ru=Document(DocMeta(lang="ru"), tuple(doc.src)),
+        en=Document(DocMeta(lang="en"), tuple(doc.tgt)),
+    )
+    cfg = AlignConfig(paragraphs=False)
+    one = process_pair(pair, encoder, cfg, segment=presegmented_pair)
+    monkeypatch.setattr(align.pipeline, "MIN_BEADS_TO_SPLIT", 2)
+    two = process_long_pair(pair, encoder, cfg, jobs=2, segment=presegmented_pair)
+
+    def rows(a: AlignedPair) -> list:
+        return [
+            (b.ru_ids, b.en_ids, b.divergence_score, b.omitted_spans, b.added_spans)
+            for b in a.beads
+        ]
+
+    assert rows(one) == rows(two)
+    assert any(b.ru_ids == (17,) and not b.en_ids for b in one.beads)
+    for b in one.beads:
+        if b.ru_ids and b.en_ids and b.divergence_score >= SPLIT_SCORE:
+            for ids, lang, spans in (
+                (b.ru_ids, "ru", b.omitted_spans),
+                (b.en_ids, "en", b.added_spans),
+            ):
+                flags = _flags(one, ids, lang, spans)
+                assert len(ids) == 1 or not (flags[0] or flags[-1])

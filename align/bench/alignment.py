@@ -235,7 +235,7 @@ def align_doc(doc: BenchDoc, system: str, encoder: TextEncoder | None) -> list[R
         cfg = AlignConfig(paragraphs=False)
         seg = as_segmented(doc)
         div_cfg = scoring_config(cfg, None, presegmented_pair)
-        beads = aligned_and_refined(seg, encoder, cfg, div_cfg).beads
+        beads = aligned_and_refined(seg, encoder, cfg, div_cfg).aligned.beads
         return [(list(b.ru_ids), list(b.en_ids)) for b in beads]
     if system == "cost":  # the aligner alone: `align run --presegmented --no-split-unaligned`
         beads = align_beads(
