@@ -22,14 +22,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from align.alignment import AlignConfig
+from align.alignment import AlignConfig, align_pair
 from align.encoders import DEFAULT_ENCODER, TextEncoder, cpu_threads, get_encoder
 from align.errors import check_interrupted, signals_deferred
 from align.ingest import Corpus, read_corpus
 from align.io import check_output_dir, output_lock
 from align.model import AlignedPair, DocPair, SegmentedPair
 from align.progress import progress_bar
-from align.refine import Refined, aligned_and_refined
 from align.segment import segment_pair
 
 if TYPE_CHECKING:  # imported where used: datasets and the scorer cost ~1 s of every start
@@ -140,36 +139,43 @@ def process_pair(
     div_cfg = scoring_config(align_cfg, div_cfg, segment)
     encoder.clear_cache()  # a document's results depend on nothing processed before it
     try:
-        aligned, known, doc_cos = _segment_and_align(
-            pair, encoder, align_cfg, div_cfg, times, segment
-        )
+        aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
         tick(ALIGN_SHARE)
         with _timed(times, "score", encoder):
-            return score_pair(
-                aligned,
-                encoder,
-                div_cfg,
-                on_batch=lambda s: tick(s * (1 - ALIGN_SHARE)),
-                known=known,
-                doc_cos=doc_cos,
+            scored = score_pair(
+                aligned, encoder, div_cfg, on_batch=lambda s: tick(s * (1 - ALIGN_SHARE))
             )
+            return split_unaligned(scored, encoder, align_cfg, div_cfg)
     finally:  # documents are independent: keep memory flat over a corpus
         encoder.clear_cache()
+
+
+def split_unaligned(
+    scored: AlignedPair,
+    encoder: TextEncoder,
+    align_cfg: AlignConfig | None,
+    div_cfg: DivergenceConfig | None,
+) -> AlignedPair:
+    """The scored pair with the scorer's split of unaligned sentences out of m-n beads
+    (:mod:`align.refine`), unless ``AlignConfig.split_unaligned`` is off."""
+    from align.refine import split_unaligned
+
+    if not (align_cfg or AlignConfig()).split_unaligned:
+        return scored
+    return split_unaligned(scored, encoder, div_cfg)
 
 
 def _segment_and_align(
     pair: DocPair,
     encoder: TextEncoder,
     align_cfg: AlignConfig | None,
-    div_cfg: DivergenceConfig | None,
     times: StageTimes,
     segment: Segmenter,
-) -> Refined:
-    """Segment and align (with the scorer's split of unaligned sentences: align/refine.py)."""
+) -> AlignedPair:
     with _timed(times, "segment"):
         seg = segment(pair)
     with _timed(times, "align", encoder):
-        return aligned_and_refined(seg, encoder, align_cfg, div_cfg)
+        return align_pair(seg, encoder, align_cfg)
 
 
 # ---- parallel documents: workers forked after the model is loaded ----
@@ -207,7 +213,7 @@ def _worker_init(parent: int) -> None:
         torch.set_num_threads(1)  # one thread also keeps OpenMP fork-safe
 
 
-def _score_chunk(part: list[int]) -> tuple[list[TextScore], float]:
+def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
     enc = _WORKER["encoder"]
     assert isinstance(enc, TextEncoder)
     from align.divergence.scorer import score_texts
@@ -216,11 +222,12 @@ def _score_chunk(part: list[int]) -> tuple[list[TextScore], float]:
     e0 = enc.encode_seconds
     enc.clear_cache()  # as score_pair does before each batch: same state, same floats
     layouts: list = _WORKER["layouts"]  # type: ignore[assignment]
+    part = slice(bounds[0], bounds[1])
     res = score_texts(
-        [texts[i] for i in part],
+        texts[part],
         enc,
         _WORKER["div_cfg"],  # type: ignore[arg-type]
-        [layouts[i] for i in part],
+        layouts[part],
         _WORKER["doc_cos"],  # type: ignore[arg-type]
     )
     enc.clear_cache()
@@ -272,15 +279,19 @@ def process_long_pair(
 ) -> AlignedPair:
     """One document with ``jobs`` processes: aligned here (bertalign's passes are sequential),
     its beads scored in forked workers, one scoring batch per task (as :func:`score_pair`)."""
-    from align.divergence.scorer import apply_scores, bead_texts, score_pair, unscored_batches
+    from align.divergence.scorer import (
+        SCORE_BATCH,
+        apply_scores,
+        bead_texts,
+        document_similarity,
+        score_pair,
+    )
     from align.divergence.units import bead_layouts
 
     times = times if times is not None else StageTimes()
     div_cfg = scoring_config(align_cfg, div_cfg, segment)
     try:
-        aligned, known, doc_cos = _segment_and_align(
-            pair, encoder, align_cfg, div_cfg, times, segment
-        )
+        aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
     finally:
         encoder.clear_cache()
     tick(ALIGN_SHARE)
@@ -288,34 +299,29 @@ def process_long_pair(
     if len(texts) < MIN_BEADS_TO_SPLIT:  # not worth forking for
         with _timed(times, "score", encoder):
             try:
-                return score_pair(
-                    aligned,
-                    encoder,
-                    div_cfg,
-                    on_batch=lambda s: tick(s * (1 - ALIGN_SHARE)),
-                    known=known,
-                    doc_cos=doc_cos,
+                scored = score_pair(
+                    aligned, encoder, div_cfg, on_batch=lambda s: tick(s * (1 - ALIGN_SHARE))
                 )
+                return split_unaligned(scored, encoder, align_cfg, div_cfg)
             finally:
                 encoder.clear_cache()
-    # the tasks are score_pair's batches, so that every bead is scored in the same batch, from
+    # the chunks are score_pair's batches, so that every bead is scored in the same batch, from
     # the same encoder state, as with one process (bit-identical results whatever --jobs)
+    bounds = [(a, min(a + SCORE_BATCH, len(texts))) for a in range(0, len(texts), SCORE_BATCH)]
     _WORKER.update(
         encoder=encoder,
         texts=texts,
         div_cfg=div_cfg,
         layouts=bead_layouts(aligned),
-        doc_cos=doc_cos,
+        doc_cos=document_similarity(aligned),
     )
-    results: dict[int, TextScore] = dict(known)
-    tick(len(known) / len(texts) * (1 - ALIGN_SHARE))
-    batches = unscored_batches(len(texts), known)
+    results: list[TextScore] = []
     t0 = time.perf_counter()
     enc_s = 0.0
     try:
         with _fork_pool(jobs) as pool:
-            for part, (res, e) in zip(batches, pool.imap(_score_chunk, batches), strict=True):
-                results.update(zip(part, res, strict=True))
+            for res, e in pool.imap(_score_chunk, bounds):
+                results.extend(res)
                 check_interrupted()
                 enc_s += e
                 tick(len(res) / len(texts) * (1 - ALIGN_SHARE))
@@ -325,7 +331,11 @@ def process_long_pair(
     wall = time.perf_counter() - t0
     times.embed += wall * min(1.0, enc_s / max(wall * jobs, 1e-9))
     times.score += wall * (1 - min(1.0, enc_s / max(wall * jobs, 1e-9)))
-    return apply_scores(aligned, [results[i] for i in range(len(texts))])
+    with _timed(times, "score", encoder):
+        try:
+            return split_unaligned(apply_scores(aligned, results), encoder, align_cfg, div_cfg)
+        finally:
+            encoder.clear_cache()
 
 
 class _Progress:

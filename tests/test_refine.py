@@ -39,19 +39,16 @@ def test_flags_need_the_whole_sentence_covered():
 def _beads(
     name: str, k: int, split: bool, encoder, calibrated: bool = True
 ) -> list[tuple[list[int], list[int]]]:
+    """`align run --presegmented [--no-split-unaligned]` on a generated dev document."""
     from align.alignment import AlignConfig
-    from align.bench.alignment import as_segmented, generated_bench
+    from align.bench.alignment import _doc_pair, generated_bench
     from align.divergence.scorer import DivergenceConfig
-    from align.refine import aligned_and_refined
+    from align.pipeline import process_pair
 
     doc = generated_bench(name).docs[k]
     cfg = AlignConfig(paragraphs=False, split_unaligned=split)
-    aligned = aligned_and_refined(
-        as_segmented(doc),
-        encoder,
-        cfg,
-        DivergenceConfig(use_paragraphs=False, calibrated=calibrated),
-    ).aligned
+    div_cfg = DivergenceConfig(calibrated=calibrated)
+    aligned = process_pair(_doc_pair(doc), encoder, cfg, div_cfg, segment=presegmented_pair)
     return [(list(b.ru_ids), list(b.en_ids)) for b in aligned.beads]
 
 
@@ -77,23 +74,16 @@ def test_split_frees_absorbed_sentences_and_keeps_real_merges(encoder):
 
 
 @pytest.mark.skipif(not NTREX.is_dir(), reason="../shared/data/ntrex-enru is not available")
-def test_pipeline_reuses_the_split_scores_and_jobs_agree(encoder, monkeypatch):
-    """Through the pipeline (`align run --presegmented`) the absorbed sentence is a 1-0 bead,
-    every bead the split kept whole carries the score it was kept with (no m-n bead at or
-    above SPLIT_SCORE still holds a covered edge sentence), and a document scored in two
+def test_split_beads_are_scored_and_jobs_agree(encoder, monkeypatch):
+    """Through the pipeline (`align run --presegmented`) the absorbed sentence is a 1-0 bead
+    labelled an omission, the rest of its bead is scored again, and a document scored in two
     worker processes gives the same beads and scores as one process."""
     import align.pipeline
     from align.alignment import AlignConfig
-    from align.bench.alignment import generated_bench
+    from align.bench.alignment import _doc_pair, generated_bench
     from align.pipeline import process_long_pair, process_pair
-    from align.refine import SPLIT_SCORE
 
-    doc = generated_bench("dev-drops").docs[18]
-    pair = DocPair(
-        doc_id=doc.doc_id,
-        ru=Document(DocMeta(lang="ru"), tuple(doc.src)),
-        en=Document(DocMeta(lang="en"), tuple(doc.tgt)),
-    )
+    pair = _doc_pair(generated_bench("dev-drops").docs[18])
     cfg = AlignConfig(paragraphs=False)
     one = process_pair(pair, encoder, cfg, segment=presegmented_pair)
     monkeypatch.setattr(align.pipeline, "MIN_BEADS_TO_SPLIT", 2)
@@ -101,17 +91,12 @@ def test_pipeline_reuses_the_split_scores_and_jobs_agree(encoder, monkeypatch):
 
     def rows(a: AlignedPair) -> list:
         return [
-            (b.ru_ids, b.en_ids, b.divergence_score, b.omitted_spans, b.added_spans)
+            (b.ru_ids, b.en_ids, b.similarity, b.divergence_score, b.omitted_spans, b.added_spans)
             for b in a.beads
         ]
 
     assert rows(one) == rows(two)
-    assert any(b.ru_ids == (17,) and not b.en_ids for b in one.beads)
-    for b in one.beads:
-        if b.ru_ids and b.en_ids and b.divergence_score >= SPLIT_SCORE:
-            for ids, lang, spans in (
-                (b.ru_ids, "ru", b.omitted_spans),
-                (b.en_ids, "en", b.added_spans),
-            ):
-                flags = _flags(one, ids, lang, spans)
-                assert len(ids) == 1 or not (flags[0] or flags[-1])
+    by_ids = {(b.ru_ids, b.en_ids): b for b in one.beads}
+    alone, rest = by_ids[(17,), ()], by_ids[(18,), (14,)]
+    assert alone.divergence_label == "omission" and alone.omitted_spans
+    assert rest.similarity > 0.5 and rest.divergence_score < alone.divergence_score

@@ -35,8 +35,7 @@ from align.encoders import TextEncoder
 from align.errors import InputError
 from align.io import RawBead, format_beads, read_beads
 from align.model import DocMeta, DocPair, Document
-from align.pipeline import scoring_config
-from align.refine import aligned_and_refined
+from align.pipeline import process_pair
 from align.segment import presegmented_pair
 
 BENCHES = ("textberg", "ntrex-enru")
@@ -185,17 +184,19 @@ def generated_bench(name: str) -> Bench:
     return Bench(name, gen.split_name, docs)
 
 
-def as_segmented(doc: BenchDoc):  # -> SegmentedPair
-    """A bench document as a pre-segmented pair (source in the ru slot, target in the en slot).
-
-    The language checks of ingest are bypassed: benchmarks may be in other languages.
-    """
-    pair = DocPair(
+def _doc_pair(doc: BenchDoc) -> DocPair:
+    """A bench document as a document pair of lines (source in the ru slot, target in the en
+    slot). The language checks of ingest are bypassed: benchmarks may be in other languages."""
+    return DocPair(
         doc_id=doc.doc_id,
         ru=Document(DocMeta(lang="ru"), tuple(doc.src)),
         en=Document(DocMeta(lang="en"), tuple(doc.tgt)),
     )
-    return presegmented_pair(pair)
+
+
+def as_segmented(doc: BenchDoc):  # -> SegmentedPair
+    """A bench document as a pre-segmented pair (each line one sentence)."""
+    return presegmented_pair(_doc_pair(doc))
 
 
 def gale_church_beads(src: Sequence[str], tgt: Sequence[str]) -> list[RawBead]:
@@ -231,12 +232,11 @@ def align_doc(doc: BenchDoc, system: str, encoder: TextEncoder | None) -> list[R
     assert encoder is not None
     if system == "bertalign":
         return bertalign_beads(doc.src, doc.tgt, encoder, AlignConfig.bertalign())
-    if system == "default":  # `align run --presegmented`
-        cfg = AlignConfig(paragraphs=False)
-        seg = as_segmented(doc)
-        div_cfg = scoring_config(cfg, None, presegmented_pair)
-        beads = aligned_and_refined(seg, encoder, cfg, div_cfg).aligned.beads
-        return [(list(b.ru_ids), list(b.en_ids)) for b in beads]
+    if system == "default":  # `align run --presegmented`: aligned, scored, split
+        aligned = process_pair(
+            _doc_pair(doc), encoder, AlignConfig(paragraphs=False), segment=presegmented_pair
+        )
+        return [(list(b.ru_ids), list(b.en_ids)) for b in aligned.beads]
     if system == "cost":  # the aligner alone: `align run --presegmented --no-split-unaligned`
         beads = align_beads(
             as_segmented(doc), encoder, AlignConfig.cost(paragraphs=False, split_unaligned=False)

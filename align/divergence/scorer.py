@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +47,7 @@ from align.divergence.coverage import FUNCTION_WEIGHT, Coverage, coverage, word_
 from align.divergence.lexicon import EN_NON_NAMES, NAME_MATCH, numbers
 from align.divergence.translit import is_cyrillic, names_match, translit
 from align.encoders import TextEncoder
-from align.model import AlignedPair, DivergenceLabel, Span
+from align.model import AlignedPair, Bead, DivergenceLabel, Span
 
 if TYPE_CHECKING:
     from align.divergence.units import Layout
@@ -582,8 +582,6 @@ def score_pair(
     encoder: TextEncoder,
     cfg: DivergenceConfig | None = None,
     on_batch: Callable[[float], None] | None = None,
-    known: Mapping[int, TextScore] | None = None,
-    doc_cos: float | None = None,
 ) -> AlignedPair:
     """Score every bead of an aligned pair (in place; returns it for chaining).
 
@@ -591,33 +589,19 @@ def score_pair(
     keeps memory flat on long documents. Each batch starts from an empty encoder cache: float32
     GEMM results depend on the rows batched together, so a bead's score depends only on its
     batch, which is the same whether the batches run here or in worker processes. ``on_batch``
-    is called after each batch with the share of the beads it held (for progress bars).
-    ``known``: results already computed for some beads (by index; the alignment's split of
-    unaligned sentences, :mod:`align.refine`), used as they are; ``doc_cos``: the document
-    similarity they were computed with (default: :func:`document_similarity`)."""
+    is called after each batch with the share of the beads it held (for progress bars)."""
     from align.divergence.units import bead_layouts
 
     texts, layouts = bead_texts(aligned), bead_layouts(aligned)
-    doc_cos = document_similarity(aligned) if doc_cos is None else doc_cos
-    results: dict[int, TextScore] = dict(known or {})
-    if results and on_batch is not None:
-        on_batch(len(results) / len(texts))
-    for part in unscored_batches(len(texts), results):
+    doc_cos = document_similarity(aligned)
+    results: list[TextScore] = []
+    for a in range(0, len(texts), SCORE_BATCH):
         encoder.clear_cache()
-        done = score_texts(
-            [texts[i] for i in part], encoder, cfg, [layouts[i] for i in part], doc_cos
-        )
-        results.update(zip(part, done, strict=True))
+        batch = slice(a, a + SCORE_BATCH)
+        results += score_texts(texts[batch], encoder, cfg, layouts[batch], doc_cos)
         if on_batch is not None:
-            on_batch(len(part) / len(texts))
-    return apply_scores(aligned, [results[i] for i in range(len(texts))])
-
-
-def unscored_batches(n_beads: int, known: Mapping[int, object]) -> list[list[int]]:
-    """The indices of the beads without a result, in batches of ``SCORE_BATCH`` (the batches
-    of :func:`score_pair`, also the tasks of the long-document workers)."""
-    todo = [i for i in range(n_beads) if i not in known]
-    return [todo[a : a + SCORE_BATCH] for a in range(0, len(todo), SCORE_BATCH)]
+            on_batch(len(texts[batch]) / len(texts))
+    return apply_scores(aligned, results)
 
 
 def document_similarity(aligned: AlignedPair) -> float | None:
@@ -636,12 +620,17 @@ def bead_texts(aligned: AlignedPair) -> list[tuple[str, str]]:
 def apply_scores(aligned: AlignedPair, results: Sequence[TextScore]) -> AlignedPair:
     """Put the scores of :func:`bead_texts` (in bead order) on the beads."""
     for bead, res in zip(aligned.beads, results, strict=True):
-        bead.omitted_spans, bead.added_spans = res.omitted, res.added
-        bead.divergence_score = res.score
-        bead.divergence_label = res.label
-        if bead.ru_ids and bead.en_ids and not bead.similarity:
-            bead.similarity = res.similarity
+        apply_score(bead, res)
     return aligned
+
+
+def apply_score(bead: Bead, res: TextScore) -> None:
+    """Put one bead's result on it (its similarity too, when the aligner gave it none)."""
+    bead.omitted_spans, bead.added_spans = res.omitted, res.added
+    bead.divergence_score = res.score
+    bead.divergence_label = res.label
+    if bead.ru_ids and bead.en_ids and not bead.similarity:
+        bead.similarity = res.similarity
 
 
 def ablation_configs(base: DivergenceConfig | None = None) -> dict[str, DivergenceConfig]:
