@@ -1,4 +1,5 @@
-"""The researcher controls of `align run` / `align align`: --max-align, --skip, --presegmented."""
+"""The researcher controls of `align run` / `align align`: --max-align, --skip, --presegmented,
+--objective, --no-split-unaligned."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ def test_options_reach_the_aligner_config():
     assert _segmenter(args) is presegmented_pair
     args = parse(["align", "c", "--out", "o", "--objective", "bertalign", "--skip", "0.2"])
     assert _align_cfg(args) == AlignConfig.bertalign(skip=-0.2)
+    args = parse(["run", "c", "--out", "o", "--no-split-unaligned"])
+    assert _align_cfg(args) == AlignConfig(split_unaligned=False)
 
 
 @pytest.mark.parametrize("bad", [["--max-align", "1"], ["--max-align", "x"], ["--skip", "0"]])
@@ -46,6 +49,7 @@ def test_help_says_what_each_option_trades(capsys):
     assert "one sentence per line" in text
     assert "finds 1-0 / 0-1 beads and crossed 2-2 beads far better" in text
     assert "which costs precision" in text
+    assert "instead of splitting it out as a 1-0 / 0-1 bead" in text
 
 
 def test_presegmented_keeps_every_line_as_one_sentence(tmp_path):
