@@ -35,7 +35,7 @@ from align.encoders import TextEncoder
 from align.errors import InputError
 from align.io import RawBead, format_beads, read_beads
 from align.model import DocMeta, DocPair, Document
-from align.pipeline import process_pair
+from align.pipeline import default_jobs, process_pair, process_pairs
 from align.segment import presegmented_pair
 
 BENCHES = ("textberg", "ntrex-enru")
@@ -280,10 +280,15 @@ def evaluate_alignment(
         raise ValueError(f"unknown system {system!r}")
     cold_start(encoder if system != "gale-church" else None)
     t0 = time.perf_counter()
-    preds = [
-        align_doc(d, system, encoder)
-        for d in progress_bar(bench.docs, show=progress, desc=f"{bench.name} {system}", unit="doc")
-    ]
+    if system == "default" and encoder is not None:  # the pipeline, with align run's workers
+        preds = _pipeline_beads(bench, encoder, progress)
+    else:
+        preds = [
+            align_doc(d, system, encoder)
+            for d in progress_bar(
+                bench.docs, show=progress, desc=f"{bench.name} {system}", unit="doc"
+            )
+        ]
     seconds = time.perf_counter() - t0
     enc_name = "-" if system == "gale-church" else (encoder.model_name if encoder else "-")
     return EvalResult(
@@ -295,6 +300,20 @@ def evaluate_alignment(
         seconds=seconds,
         predictions=preds,
     )
+
+
+def _pipeline_beads(bench: Bench, encoder: TextEncoder, progress: bool) -> list[list[RawBead]]:
+    """Every document through `align run --presegmented` (aligned, scored, split), in
+    ``align run``'s default number of worker processes (the same beads as one process)."""
+    aligned = process_pairs(
+        [_doc_pair(d) for d in bench.docs],
+        encoder,
+        AlignConfig(paragraphs=False),
+        jobs=default_jobs(len(bench.docs)),
+        progress=progress,
+        segment=presegmented_pair,
+    )
+    return [[(list(b.ru_ids), list(b.en_ids)) for b in a.beads] for a in aligned]
 
 
 def write_predictions(bench: Bench, result: EvalResult, out: Path) -> Path:
