@@ -12,10 +12,11 @@ each sentence at the bead's edge that its omitted (Russian) or added (English) s
 at least :data:`COVER` of its characters becomes a bead of its own; the rest keeps at least one
 sentence a side. Only the beads this creates are scored again.
 
-Chosen on the dev sets (docs/alignment.md, "Eighth session"; strict F1 of ``align eval``'s
-default without / with the split): dev-drops 0.966 -> 0.986, no dev set worse at
-``SPLIT_SCORE = 0.75``; at 0.7 dev-restructured loses (sentences of real merges and fragments
-of a cut sentence that the scorer flags), at 0.8 dev-drops gains less.
+Chosen on the dev sets (``python scripts/experiments/split_unaligned.py``; docs/alignment.md,
+"Eighth session"; strict F1 of ``align eval``'s default without / with the split): dev-drops
+0.965 -> 0.986, no dev set worse at ``SPLIT_SCORE = 0.75``; at 0.7 dev-restructured loses
+(sentences of real merges and fragments of a cut sentence that the scorer flags), at 0.8
+dev-drops gains less.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def _align_args(p: argparse.ArgumentParser) -> None:
         "the m-n bead the aligner put it in (reported as an omitted/added span there) instead "
         "of splitting it out as a 1-0 / 0-1 bead once the beads are scored (only the beads "
         "the split creates are scored again). The split raised strict F1 on sentence drops "
-        "(dev: 0.966 -> 0.986) and lowered no dev set (docs/alignment.md)",
+        "(dev: 0.965 -> 0.986) and lowered no dev set (docs/alignment.md)",
     )
     p.add_argument(
         "--presegmented",
