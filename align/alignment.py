@@ -55,9 +55,9 @@ class AlignConfig:
     # be closer to the bead's other side than to that side's average sentence
     support: float = 0.4
     peel: bool = False  # after the second pass: split off sentences that do not pay their cost
-    # after alignment: sentences the divergence scorer confidently finds without a counterpart
-    # at the edge of an m-n bead become 1-0 / 0-1 beads (align/refine.py; dev-drops strict F1
-    # 0.965 -> 0.986, no dev set worse)
+    # once the beads are scored: sentences the divergence scorer confidently found without a
+    # counterpart at the edge of an m-n bead become 1-0 / 0-1 beads (align/refine.py, applied
+    # by align.pipeline; dev-drops strict F1 0.965 -> 0.986, no dev set worse)
     split_unaligned: bool = True
 
     @classmethod

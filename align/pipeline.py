@@ -145,12 +145,12 @@ def process_pair(
             scored = score_pair(
                 aligned, encoder, div_cfg, on_batch=lambda s: tick(s * (1 - ALIGN_SHARE))
             )
-            return split_unaligned(scored, encoder, align_cfg, div_cfg)
+            return _split_if_asked(scored, encoder, align_cfg, div_cfg)
     finally:  # documents are independent: keep memory flat over a corpus
         encoder.clear_cache()
 
 
-def split_unaligned(
+def _split_if_asked(
     scored: AlignedPair,
     encoder: TextEncoder,
     align_cfg: AlignConfig | None,
@@ -302,7 +302,7 @@ def process_long_pair(
                 scored = score_pair(
                     aligned, encoder, div_cfg, on_batch=lambda s: tick(s * (1 - ALIGN_SHARE))
                 )
-                return split_unaligned(scored, encoder, align_cfg, div_cfg)
+                return _split_if_asked(scored, encoder, align_cfg, div_cfg)
             finally:
                 encoder.clear_cache()
     # the chunks are score_pair's batches, so that every bead is scored in the same batch, from
@@ -333,7 +333,7 @@ def process_long_pair(
     times.score += wall * (1 - min(1.0, enc_s / max(wall * jobs, 1e-9)))
     with _timed(times, "score", encoder):
         try:
-            return split_unaligned(apply_scores(aligned, results), encoder, align_cfg, div_cfg)
+            return _split_if_asked(apply_scores(aligned, results), encoder, align_cfg, div_cfg)
         finally:
             encoder.clear_cache()
 

@@ -265,8 +265,8 @@ bertalign's two-pass algorithm — paragraphs first, then sentences; by default 
 second pass scores beads with the toolkit's drop-aware cost, which leaves a sentence without a
 translation unaligned rather than merging it into a neighbouring bead, and a sentence that the
 divergence scorer confidently finds without a counterpart at the edge of a merged bead is then
-split out of it — into 1-1, m-n, 1-0 and 0-1 beads, using the `{", ".join(encoders)}` sentence encoder. Every bead was then scored for
-translation divergence: {words.omitted} (`omitted_spans`), {words.added} (`added_spans`), a
+split out of it — into 1-1, m-n, 1-0 and 0-1 beads, using the `{", ".join(encoders)}` sentence
+encoder. Every bead was then scored for translation divergence: {words.omitted} (`omitted_spans`), {words.added} (`added_spans`), a
 `divergence_score` in [0, 1] (higher = more divergent) and a `divergence_label`
 ({", ".join(DIVERGENCE_LABELS)}; "omission" and "addition" name the Russian-only and the
 English-only side whatever the direction). The scoring is reference-free: it sees only the
