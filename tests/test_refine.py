@@ -74,10 +74,11 @@ def test_split_frees_absorbed_sentences_and_keeps_real_merges(encoder):
 
 
 @pytest.mark.skipif(not NTREX.is_dir(), reason="../shared/data/ntrex-enru is not available")
-def test_split_beads_are_scored_and_jobs_agree(encoder, monkeypatch):
+def test_split_beads_are_scored_and_jobs_agree(encoder, monkeypatch, tmp_path):
     """Through the pipeline (`align run --presegmented`) the absorbed sentence is a 1-0 bead
     labelled an omission, the rest of its bead is scored again, and a document scored in two
-    worker processes gives the same beads and scores as one process."""
+    worker processes gives the same beads and scores as one process; `align align` writes the
+    same beads."""
     import align.pipeline
     from align.alignment import AlignConfig
     from align.bench.alignment import _doc_pair, generated_bench
@@ -96,6 +97,17 @@ def test_split_beads_are_scored_and_jobs_agree(encoder, monkeypatch):
         ]
 
     assert rows(one) == rows(two)
+    # `align align --presegmented` writes these beads too (one default for every command)
+    from align.cli import main
+    from align.io import read_beads
+    from tests.conftest import write_pair
+
+    corpus = write_pair(
+        tmp_path / "c", "\n".join(pair.ru.paragraphs) + "\n", "\n".join(pair.en.paragraphs) + "\n"
+    )
+    assert main(["align", str(corpus), "--out", str(tmp_path / "o"), "--presegmented", "-q"]) == 0
+    written = read_beads(tmp_path / "o" / "doc.align")
+    assert written == [(list(b.ru_ids), list(b.en_ids)) for b in one.beads]
     by_ids = {(b.ru_ids, b.en_ids): b for b in one.beads}
     alone, rest = by_ids[(17,), ()], by_ids[(18,), (14,)]
     assert alone.divergence_label == "omission" and alone.omitted_spans
