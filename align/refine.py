@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from align.alignment import pair_similarity
 from align.encoders import TextEncoder
 from align.model import AlignedPair, Bead, Lang, Span
+from align.segment import continues
 
 if TYPE_CHECKING:
     from align.divergence.scorer import DivergenceConfig
@@ -110,14 +111,23 @@ def _flags(
     aligned: AlignedPair, ids: tuple[int, ...], lang: Lang, spans: Sequence[Span]
 ) -> list[bool]:
     """For each sentence of one side of a bead: do the spans cover it (offsets in the bead's
-    side text, whose sentences are joined by one space: :meth:`AlignedPair.text`)."""
+    side text, whose sentences are joined by one space: :meth:`AlignedPair.text`), and is it
+    not a piece of the same sentence as its neighbour in the bead (a line cut at a line or page
+    break, :func:`align.segment.continues`: the fragment the aligner joined to the rest of its
+    sentence, :mod:`align.fragments`, stays with it)."""
     sents = aligned.seg.sents(lang)
+    texts = [sents[i].text for i in ids]
     flags, pos = [], 0
-    for i in ids:
-        n = len(sents[i].text)
-        flags.append(_covered(spans, pos, pos + n))
-        pos += n + 1
+    for k, text in enumerate(texts):
+        flags.append(_covered(spans, pos, pos + len(text)) and not _tied(texts, k))
+        pos += len(text) + 1
     return flags
+
+
+def _tied(texts: Sequence[str], k: int) -> bool:
+    """Whether line ``k`` continues line ``k - 1`` or is continued by line ``k + 1``."""
+    before = k > 0 and continues(texts[k - 1], texts[k])
+    return before or (k + 1 < len(texts) and continues(texts[k], texts[k + 1]))
 
 
 def _peel(ids: tuple[int, ...], flags: list[bool]) -> tuple[list[int], list[int], list[int]]:

@@ -26,6 +26,27 @@ from align.model import DocPair, Lang, SegmentedPair, Sentence
 MAX_SENTENCE_CHARS = 1000
 SPLIT_CHUNK_CHARS = 20_000
 _PIECE_BREAKS = (re.compile(r"[.!?…;:][\"»”')\]]*\s+"), re.compile(r",\s+"), re.compile(r"\s+"))
+# Line-level typography of a sentence cut across lines (page and line breaks of extracted or
+# OCR'd text, captions run into the text): a line that ends in a continuation mark is continued
+# by the next one; a line that starts in lower case after a line without a final stop continues
+# it. Used by align.fragments (the same marks in every language of the toolkit).
+CONTINUATION_MARKS = ",;:-–—("
+_ENDS_SENTENCE = re.compile(r"[.!?…][\"'»”’)\]]*$")
+
+
+def ends_open(line: str) -> bool:
+    """Whether a line ends in a continuation mark (comma, semicolon, colon, dash, bracket)."""
+    line = line.rstrip()
+    return bool(line) and line[-1] in CONTINUATION_MARKS
+
+
+def continues(prev: str, line: str) -> bool:
+    """Whether ``line`` reads as the rest of the sentence that ``prev`` started: ``prev`` ends
+    in a continuation mark, or ``line`` starts in lower case and ``prev`` has no final stop."""
+    if ends_open(prev):
+        return True
+    head = line.lstrip()
+    return bool(head) and head[0].islower() and not _ENDS_SENTENCE.search(prev.rstrip())
 _log = logging.getLogger("align")
 
 

@@ -263,7 +263,8 @@ Made with the `align` toolkit (ru-en-align {__version__}). Documents were read p
 paragraph and split into sentences (rule-based, offline). Sentences were aligned with
 bertalign's two-pass algorithm — paragraphs first, then sentences; by default the sentences'
 second pass scores beads with the toolkit's drop-aware cost, which leaves a sentence without a
-translation unaligned rather than merging it into a neighbouring bead, and a sentence that the
+translation unaligned rather than merging it into a neighbouring bead (unless typography shows
+it to be the rest of its neighbour's sentence, cut at a line break), and a sentence that the
 divergence scorer confidently finds without a counterpart at the edge of a merged bead is then
 split out of it — into 1-1, m-n, 1-0 and 0-1 beads, using the `{", ".join(encoders)}` sentence
 encoder. Every bead was then scored for translation divergence: {words.omitted} (`omitted_spans`), {words.added} (`added_spans`), a
