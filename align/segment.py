@@ -47,6 +47,8 @@ def continues(prev: str, line: str) -> bool:
         return True
     head = line.lstrip()
     return bool(head) and head[0].islower() and not _ENDS_SENTENCE.search(prev.rstrip())
+
+
 _log = logging.getLogger("align")
 
 
