@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
+
 from align.divergence.fitted import unit_model
 from align.divergence.scorer import DivergenceConfig, score_texts
 from align.divergence.units import (
@@ -119,3 +122,22 @@ def test_paragraph_evidence_follows_the_aligners_paragraph_pass():
     assert off is not None and not off.use_paragraphs and base.use_paragraphs
     lay = Layout([Span("a.", 0, 2)], [Span("b.", 0, 2)], (frozenset({0}), frozenset()))
     assert lay.without_paragraphs().extra("ru") == frozenset() and lay.extra("ru") == {0}
+
+
+def test_one_sentence_a_side_is_decided_once_for_both(encoder):
+    """In a 1-1 bead both sides answer one question (are the two sentences each other's
+    translation?): the two sentences' probabilities are averaged, and both sentences are
+    flagged or neither (realdoc dev: the orphan of a deleted translation paired with an
+    inserted sentence was often reported on one side only)."""
+    unrelated = (RU.split(". ")[1], EN.split(". ")[0] + ".")  # football club / orchestra
+    weak = ("Дождь шёл весь день.", "The government approved a new budget for next year.")
+    faithful = ("Правительство утвердило новый бюджет.", "The government approved a new budget.")
+    pairs = [unrelated, weak, faithful]
+    rows = unit_features(pairs, [_layout(*p) for p in pairs], encoder, [None] * 3)
+    model = unit_model()
+    probs = [model.prob(np.array([r.features for r in bead])) for bead in rows]
+    for res, p in zip(decide(rows, model), probs, strict=True):
+        assert res.omit_p == res.add_p == pytest.approx(float(p.mean()))
+        assert bool(res.omitted) == bool(res.added) == (p.mean() > model.threshold)
+    assert probs[0].mean() > model.threshold  # the unrelated pair: both sentences flagged
+    assert probs[2].mean() < model.threshold  # the translation: neither
