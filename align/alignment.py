@@ -61,7 +61,7 @@ class AlignConfig:
     split_unaligned: bool = True
     # with the cost objective: a lone 1-0 / 0-1 line that typography shows to be part of its
     # neighbour's sentence (cut at a line or page break) joins that neighbour's bead
-    # (align/fragments.py; Text+Berg dev strict F1 0.883 -> 0.894, no other dev set changes)
+    # (align/fragments.py; Text+Berg dev strict F1 0.879 -> 0.889, no other dev set changes)
     join_fragments: bool = True
 
     @classmethod
