@@ -1,5 +1,5 @@
 """The researcher controls of `align run` / `align align`: --max-align, --skip, --presegmented,
---objective, --no-split-unaligned."""
+--objective, --no-split-unaligned, --no-join-fragments."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ def test_options_reach_the_aligner_config():
     assert _align_cfg(args) == AlignConfig.bertalign(skip=-0.2)
     args = parse(["run", "c", "--out", "o", "--no-split-unaligned"])
     assert _align_cfg(args) == AlignConfig(split_unaligned=False)
+    args = parse(["align", "c", "--out", "o", "--no-join-fragments"])
+    assert _align_cfg(args) == AlignConfig(join_fragments=False)
 
 
 @pytest.mark.parametrize("bad", [["--max-align", "1"], ["--max-align", "x"], ["--skip", "0"]])
@@ -50,6 +52,7 @@ def test_help_says_what_each_option_trades(capsys):
     assert "finds 1-0 / 0-1 beads and crossed 2-2 beads far better" in text
     assert "which costs precision" in text
     assert "instead of splitting it out as a 1-0 / 0-1 bead" in text
+    assert "the rest of its neighbour's sentence" in text
 
 
 def test_presegmented_keeps_every_line_as_one_sentence(tmp_path):
