@@ -29,7 +29,7 @@ _PIECE_BREAKS = (re.compile(r"[.!?…;:][\"»”')\]]*\s+"), re.compile(r",\s+")
 # Line-level typography of a sentence cut across lines (page and line breaks of extracted or
 # OCR'd text, captions run into the text): a line that ends in a continuation mark is continued
 # by the next one; a line that starts in lower case after a line without a final stop continues
-# it. Used by align.fragments (the same marks in every language of the toolkit).
+# it. Used by align.fragments and align.refine (the same marks in every language of the toolkit).
 CONTINUATION_MARKS = ",;:-–—("
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'»”’)\]]*$")
 
