@@ -31,7 +31,7 @@ RawBead = tuple[list[int], list[int]]
 
 def format_beads(beads: Sequence[tuple[Sequence[int], Sequence[int]]]) -> str:
     """One bead per line: ``[src ids]:[tgt ids]``."""
-    return "".join(f"{list(s)}:{list(t)}\n" for s, t in beads)
+    return "".join(f"{[int(i) for i in s]}:{[int(j) for j in t]}\n" for s, t in beads)
 
 
 def read_beads(path: str | Path) -> list[RawBead]:

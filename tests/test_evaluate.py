@@ -29,6 +29,17 @@ def test_scorer_on_hand_made_gold():
     assert perfect["f1_strict"] == perfect["f1_lax"] == 1.0
 
 
+def test_bead_files_hold_plain_integers(tmp_path):
+    # bertalign returns numpy integers; `align eval --system bertalign --out` wrote
+    # "[np.int64(0)]:[...]", which no reader (ours, bertalign's, Vecalign's) accepts
+    np = pytest.importorskip("numpy")
+    beads = [([np.int64(0)], [np.int64(0), np.int64(1)]), ([np.int64(1)], [])]
+    path = tmp_path / "doc.align"
+    path.write_text(format_beads(beads), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == "[0]:[0, 1]\n[1]:[]\n"
+    assert read_beads(path) == [([0], [0, 1]), ([1], [])]
+
+
 def test_gale_church_beads_cover_every_sentence_once_in_order():
     src = ["a" * 10, "b" * 50, "c" * 12, "d" * 30]
     tgt = ["x" * 11, "y" * 24, "y" * 25, "z" * 13, "w" * 31]
