@@ -228,7 +228,7 @@ def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
         enc,
         _WORKER["div_cfg"],  # type: ignore[arg-type]
         layouts[part],
-        _WORKER["doc_cos"],  # type: ignore[arg-type]
+        _WORKER["doc"],  # type: ignore[arg-type]
     )
     enc.clear_cache()
     return res, enc.encode_seconds - e0
@@ -283,7 +283,7 @@ def process_long_pair(
         SCORE_BATCH,
         apply_scores,
         bead_texts,
-        document_similarity,
+        document_stats,
         score_pair,
     )
     from align.divergence.units import bead_layouts
@@ -313,7 +313,7 @@ def process_long_pair(
         texts=texts,
         div_cfg=div_cfg,
         layouts=bead_layouts(aligned),
-        doc_cos=document_similarity(aligned),
+        doc=document_stats(aligned),
     )
     results: list[TextScore] = []
     t0 = time.perf_counter()

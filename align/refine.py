@@ -30,7 +30,7 @@ from align.model import AlignedPair, Bead, Lang, Span
 from align.segment import continues
 
 if TYPE_CHECKING:
-    from align.divergence.scorer import DivergenceConfig
+    from align.divergence.scorer import DivergenceConfig, DocumentStats
 
 # the bead's calibrated P(divergent) from which its covered edge sentences are split out
 SPLIT_SCORE = 0.75
@@ -60,7 +60,7 @@ def split_unaligned(
     document similarity of the pair as aligned, so the result depends only on the document
     (the same whatever ``--jobs`` or engine). The pair is returned as it is when nothing is
     split or the scorer is not calibrated (its score is then no probability: ablations)."""
-    from align.divergence.scorer import DivergenceConfig, document_similarity
+    from align.divergence.scorer import DivergenceConfig, document_stats
 
     if not (cfg or DivergenceConfig()).calibrated:
         return aligned
@@ -74,9 +74,9 @@ def split_unaligned(
         beads += parts
     if not fresh:
         return aligned
-    doc_cos = document_similarity(aligned)
+    doc = document_stats(aligned)
     refined = AlignedPair(seg=aligned.seg, beads=beads, encoder=aligned.encoder)
-    _score_beads(refined, fresh, encoder, cfg, doc_cos)
+    _score_beads(refined, fresh, encoder, cfg, doc)
     return refined
 
 
@@ -85,7 +85,7 @@ def _score_beads(
     idx: list[int],
     encoder: TextEncoder,
     cfg: DivergenceConfig | None,
-    doc_cos: float | None,
+    doc: DocumentStats,
 ) -> None:
     from align.divergence.scorer import SCORE_BATCH, apply_score, bead_texts, score_texts
     from align.divergence.units import bead_layouts
@@ -94,9 +94,7 @@ def _score_beads(
     for a in range(0, len(idx), SCORE_BATCH):
         part = idx[a : a + SCORE_BATCH]
         encoder.clear_cache()
-        res = score_texts(
-            [texts[i] for i in part], encoder, cfg, [layouts[i] for i in part], doc_cos
-        )
+        res = score_texts([texts[i] for i in part], encoder, cfg, [layouts[i] for i in part], doc)
         for i, r in zip(part, res, strict=True):
             apply_score(aligned.beads[i], r)
     encoder.clear_cache()

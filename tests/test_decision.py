@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pytest
 
 from align.bench.fit_model import MAX_FALSE_ALARM, span_budget
 from align.divergence import DivergenceConfig
@@ -10,8 +13,8 @@ from align.divergence.decision import (
     CLAUSE_FEATURES,
     N_SCORER_CLAUSE_FEATURES,
     SPAN_PARTS,
+    document_clause_rows,
     evidence,
-    lexical_clause_rows,
 )
 from align.divergence.scorer import TextScore, score_texts
 
@@ -73,7 +76,7 @@ def test_clause_rows_carry_the_lexicon_evidence(encoder):
     kept = next(v for t, v in lex.items() if "president" in t)
     assert added > kept
     before = dict(res.clause_rows)
-    lexical_clause_rows(res)  # idempotent
+    document_clause_rows(res, (ru, en))  # idempotent
     assert res.clause_rows == before
 
 
@@ -105,9 +108,9 @@ def test_names_match_agrees_with_name_similarity():
 
 
 def test_clause_rows_carry_the_documents_similarity():
-    """doc_cos: the median similarity of the document's 1-1 beads, the last clause feature
-    (the dev documents' mean for a pair scored without its document)."""
-    from align.divergence.decision import CLAUSE_FEATURES, DOC_COS, lexical_clause_rows
+    """doc_cos: the median similarity of the document's 1-1 beads, a clause feature (the dev
+    documents' mean for a pair scored without its document)."""
+    from align.divergence.decision import CLAUSE_FEATURES, DOC_COS, document_clause_rows
     from align.divergence.scorer import TextScore, document_similarity
     from align.model import AlignedPair, Bead, Span
 
@@ -120,10 +123,44 @@ def test_clause_rows_carry_the_documents_similarity():
     assert document_similarity(AlignedPair(seg=None, beads=beads)) == 0.7  # type: ignore[arg-type]
     assert document_similarity(AlignedPair(seg=None, beads=beads[2:])) is None  # type: ignore[arg-type]
     res = TextScore(0.5, 0.0, "equivalent", clause_rows={"ru": [(Span("a b", 0, 3), (0.1,) * 10)]})
-    lexical_clause_rows(res)
+    pair = ("a b c", "x y")
+    doc_at = CLAUSE_FEATURES.index("doc_cos")
+    document_clause_rows(res, pair)
     assert len(res.clause_rows["ru"][0][1]) == len(CLAUSE_FEATURES)
-    assert res.clause_rows["ru"][0][1][-1] == DOC_COS
+    assert res.clause_rows["ru"][0][1][doc_at] == DOC_COS
     res.features["doc_cos"] = 0.9
-    lexical_clause_rows(res)  # idempotent: the row is rebuilt, not extended
+    document_clause_rows(res, pair)  # idempotent: the row is rebuilt, not extended
     assert len(res.clause_rows["ru"][0][1]) == len(CLAUSE_FEATURES)
-    assert res.clause_rows["ru"][0][1][-1] == 0.9
+    assert res.clause_rows["ru"][0][1][doc_at] == 0.9
+
+
+def test_length_evidence_is_measured_against_the_document():
+    """A Russian clause whose translation is missing leaves the English short of its
+    document's ratio, and leaving the clause out closes the gap; the same clause in a pair at
+    the document's ratio explains nothing."""
+    from align.divergence.decision import CLAUSE_FEATURES, document_clause_rows
+    from align.divergence.scorer import TextScore, document_length_ratio
+    from align.model import AlignedPair, Span
+
+    gap_at, expl_at = CLAUSE_FEATURES.index("len_gap"), CLAUSE_FEATURES.index("len_explained")
+    ru = "Министр прибыл в Москву, где его встретили коллеги из соседних стран."
+    clause = Span("где его встретили коллеги из соседних стран", 25, 68)
+    assert ru[clause.start : clause.end] == clause.text
+
+    def row(en: str, doc_len: float) -> tuple[float, ...]:
+        res = TextScore(0.5, 0.0, "equivalent", features={"doc_len": doc_len})
+        res.clause_rows = {"ru": [(clause, (0.0,) * 10)]}
+        document_clause_rows(res, (ru, en))
+        return res.clause_rows["ru"][0][1]
+
+    full = "The minister arrived in Moscow, where colleagues from neighbouring countries met him."
+    short = "The minister arrived in Moscow."
+    at_norm = row(full, math.log(len(full) / len(ru)))
+    assert at_norm[gap_at] == pytest.approx(0.0, abs=1e-9) and at_norm[expl_at] < 0
+    cut = row(short, math.log(len(full) / len(ru)))
+    assert (
+        cut[gap_at] > 0.5 and cut[expl_at] > 0.5
+    )  # the English is far shorter; the clause explains it
+    # the same short English in a document whose translations always run that short: no gap
+    assert row(short, math.log(len(short) / len(ru)))[gap_at] == pytest.approx(0.0, abs=1e-9)
+    assert document_length_ratio(AlignedPair(seg=None, beads=[])) is None  # type: ignore[arg-type]

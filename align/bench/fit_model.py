@@ -50,7 +50,7 @@ from align.divergence.scorer import (
     DivergenceConfig,
     TextScore,
     bead_texts,
-    document_similarity,
+    document_stats,
     score_texts,
 )
 from align.divergence.units import UNIT_FEATURES, UnitModel, bead_layouts, decide, unit_features
@@ -93,9 +93,7 @@ def raw_scores(aligned: Sequence[AlignedPair], encoder: TextEncoder) -> list[lis
     cfg = replace(RAW, use_units=False)
     out = []
     for ap in aligned:
-        out.append(
-            score_texts(bead_texts(ap), encoder, cfg, bead_layouts(ap), document_similarity(ap))
-        )
+        out.append(score_texts(bead_texts(ap), encoder, cfg, bead_layouts(ap), document_stats(ap)))
         encoder.clear_cache()
     return out
 

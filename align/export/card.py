@@ -346,6 +346,9 @@ clean = pairs.filter(lambda r: r["divergence_label"] == 0)  # 0 = "equivalent"
   on the other makes a sentence without a counterpart more likely. Where the English runs
   headlines into the text after them (no line break) this raises false alarms; such corpora
   are better run with `align run --no-paragraphs`.
+- Length counts as evidence too: a clause is more likely reported when leaving it out brings its
+  bead back to the document's usual ratio of English to Russian length. A translation that
+  condenses some passages and expands others gets more clause reports in both.
 
 ## How to read `divergence_score`
 
