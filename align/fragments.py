@@ -6,10 +6,8 @@ The aligner's cost prices such a fragment on its own: its cosine to the other si
 so it is often cheaper to leave it unaligned (a 1-0 / 0-1 bead) than to join it to the bead
 of its sentence, and Vecalign's metric counts every wrong 1-0 / 0-1 bead against precision.
 Typography says what the cosines cannot: a line that continues the previous one
-(:func:`align.segment.continues`) is joined to the previous bead; a line that the next one
-continues, to the next bead (the same rule the scorer's split reads, :mod:`align.refine`; until
-the tenth session only a line ending in a continuation mark went forward: the same beads on
-every dev set). Only a lone
+(:func:`align.segment.continues`) is joined to the previous bead; a line that ends in a
+continuation mark (:func:`align.segment.ends_open`) is joined to the next bead. Only a lone
 unaligned line is moved, only into a bead with text on both sides that holds its neighbouring
 line on the same side, and only within one paragraph where paragraphs are known.
 
@@ -23,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from align.io import RawBead
-from align.segment import continues
+from align.segment import continues, ends_open
 
 
 def join_fragments(
@@ -74,7 +72,7 @@ def _target(
 
     if joinable(i - 1, k - 1) and continues(text[i - 1], text[i]):
         return k - 1, side
-    if joinable(i + 1, k + 1) and continues(text[i], text[i + 1]):
+    if joinable(i + 1, k + 1) and ends_open(text[i]):
         return k + 1, side
     return None
 
