@@ -183,7 +183,35 @@ def split_sentences(paragraph: str, lang: Lang) -> list[tuple[int, int]]:
     return out
 
 
+# A dash after a sentence's final stop opens the next sentence: Russian direct speech and
+# quotes («— Я приду, — сказал он. — Подождите меня.», «…, - цитирует его сайт NHL.com. -
+# Сейчас мы свежие…»), where the Moses splitter, which wants a capital or quote after the
+# stop, kept both sentences as one. The dash is blanked (same length, so offsets hold) for the
+# splitter, which still decides with its abbreviation lists, and given back to the sentence it
+# opens.
+_DASH_OPENS = re.compile(r"[.!?…][\"'»”’)\]]*\s+([-–—−])(?=\s)")
+
+
 def _split_chunk(paragraph: str, lang: Lang) -> list[tuple[int, int]]:
+    dashes = [m.start(1) for m in _DASH_OPENS.finditer(paragraph)]
+    if not dashes:
+        return _moses_spans(paragraph, lang)
+    chars = list(paragraph)
+    for i in dashes:
+        chars[i] = " "
+    spans = _moses_spans("".join(chars), lang)
+    return [(_opening_dash(paragraph, dashes, start), end) for start, end in spans]
+
+
+def _opening_dash(paragraph: str, dashes: list[int], start: int) -> int:
+    """``start``, moved back to a blanked dash that only spaces separate from it."""
+    for i in dashes:
+        if i < start and not paragraph[i + 1 : start].strip():
+            return i
+    return start
+
+
+def _moses_spans(paragraph: str, lang: Lang) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for raw in _splitter(lang).split(text=paragraph):
@@ -191,16 +219,23 @@ def _split_chunk(paragraph: str, lang: Lang) -> list[tuple[int, int]]:
         if not sent:
             continue
         start = paragraph.find(sent, pos)
-        if start < 0:  # the splitter altered whitespace: fall back to the running position
+        if start >= 0:
+            end = start + len(sent)
+        elif found := _spaced(sent).search(paragraph, pos):  # the splitter merged spaces
+            start, end = found.span()
+        else:  # the splitter altered the text: fall back to the running position
             start = pos
             while start < len(paragraph) and paragraph[start].isspace():
                 start += 1
             end = min(len(paragraph), start + len(sent))
-        else:
-            end = start + len(sent)
         spans.append((start, end))
         pos = end
     return spans
+
+
+def _spaced(sent: str) -> re.Pattern[str]:
+    """``sent`` with any run of whitespace between its words."""
+    return re.compile(r"\s+".join(re.escape(w) for w in sent.split()))
 
 
 def segment_paragraphs(paragraphs: tuple[str, ...] | list[str], lang: Lang) -> tuple[Sentence, ...]:

@@ -32,6 +32,36 @@ def _sentences(para: str, lang: Lang) -> list[str]:
     return [para[a:b] for a, b in split_sentences(para, lang)]
 
 
+def test_a_dash_after_a_final_stop_opens_a_sentence():
+    """Direct speech and quotes: the splitter kept «… сказал он. — Подождите меня.» as one
+    sentence (a realdoc case: «… NHL.Com. - Сейчас мы свежие …»); the dash goes with the
+    sentence it opens. An abbreviation before the dash, a lower-case word after it, and a dash
+    after a comma still hold the sentence together; offsets stay exact."""
+    ru = (
+        "— Я приду, — сказал он. — Подождите меня. Цитирует сайт NHL.Com. - Сейчас мы "
+        "свежие. Машина опрокинулась на крышу. − В аварии пострадала девочка, − рассказали "
+        "в МВД. Это было в 1990 г. — Тогда всё изменилось. Хорошо! — воскликнул он."
+    )
+    assert _sentences(ru, "ru") == [
+        "— Я приду, — сказал он.",
+        "— Подождите меня.",
+        "Цитирует сайт NHL.Com.",
+        "- Сейчас мы свежие.",
+        "Машина опрокинулась на крышу.",
+        "− В аварии пострадала девочка, − рассказали в МВД.",
+        "Это было в 1990 г. — Тогда всё изменилось.",
+        "Хорошо! — воскликнул он.",
+    ]
+    en = "He said so. - Now we are fresh. It was 5 p.m. - the time to go."
+    assert _sentences(en, "en") == ["He said so.", "- Now we are fresh.", en[32:]]
+
+
+def test_whitespace_the_splitter_merges_keeps_exact_offsets():
+    para = "Two  spaces.  Here   now.  Это было в 1990 г.   Тогда всё изменилось."
+    assert _sentences(para, "en")[:2] == ["Two  spaces.", "Here   now."]
+    assert _sentences(para, "ru")[-1] == "Это было в 1990 г.   Тогда всё изменилось."
+
+
 def test_abbreviations_missing_from_the_splitters_lists():
     """Sentences the splitter used to cut after an abbreviation (cases from the WMT ru-en
     documents; align.segment.EXTRA_PREFIXES); a real sentence end before them still splits."""
