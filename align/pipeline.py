@@ -16,7 +16,7 @@ import signal
 import sys
 import time
 import warnings
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -34,7 +34,7 @@ from align.segment import segment_pair
 if TYPE_CHECKING:  # imported where used: datasets and the scorer cost ~1 s of every start
     from datasets import DatasetDict
 
-    from align.divergence.scorer import DivergenceConfig, TextScore
+    from align.divergence.scorer import DivergenceConfig, DocumentStats, TextScore
 
 Segmenter = Callable[[DocPair], SegmentedPair]
 Tick = Callable[[float], None]  # progress inside one document: called with a share of it
@@ -127,14 +127,15 @@ def process_pair(
     times: StageTimes | None = None,
     segment: Segmenter = segment_pair,
     tick: Tick = _no_tick,
+    *,
+    score_all: bool = True,
 ) -> AlignedPair:
     """Segment, align and score one document pair (stage times added to ``times``).
 
     ``segment``: the sentence splitter (e.g. :func:`align.segment.presegmented_pair` for
     text that is already one sentence per line). ``tick``: called with the share of the
-    document done, after the alignment and after each batch of scored beads."""
-    from align.divergence.scorer import score_pair
-
+    document done, after the alignment and after each batch of scored beads. ``score_all``
+    off: only the beads the alignment needs are scored (:func:`score_and_split`)."""
     times = times if times is not None else StageTimes()
     div_cfg = scoring_config(align_cfg, div_cfg, segment)
     encoder.clear_cache()  # a document's results depend on nothing processed before it
@@ -142,27 +143,63 @@ def process_pair(
         aligned = _segment_and_align(pair, encoder, align_cfg, times, segment)
         tick(ALIGN_SHARE)
         with _timed(times, "score", encoder):
-            scored = score_pair(
-                aligned, encoder, div_cfg, on_batch=lambda s: tick(s * (1 - ALIGN_SHARE))
+            return score_and_split(
+                aligned,
+                encoder,
+                align_cfg,
+                div_cfg,
+                score_all=score_all,
+                tick=lambda s: tick(s * (1 - ALIGN_SHARE)),
             )
-            return _split_if_asked(scored, encoder, align_cfg, div_cfg)
     finally:  # documents are independent: keep memory flat over a corpus
         encoder.clear_cache()
 
 
-def _split_if_asked(
-    scored: AlignedPair,
+# scores the beads ``idx`` of a pair (in place) with their document's statistics, calling
+# the last argument with the number of beads of each batch done (align.divergence.scorer)
+BeadScorer = Callable[[AlignedPair, Sequence[int], "DocumentStats", Callable[[int], None]], None]
+
+
+def score_and_split(
+    aligned: AlignedPair,
     encoder: TextEncoder,
     align_cfg: AlignConfig | None,
     div_cfg: DivergenceConfig | None,
+    *,
+    score_all: bool = True,
+    tick: Tick = _no_tick,
+    scorer: BeadScorer | None = None,
 ) -> AlignedPair:
-    """The scored pair with the scorer's split of unaligned sentences out of m-n beads
-    (:mod:`align.refine`), unless ``AlignConfig.split_unaligned`` is off."""
-    from align.refine import split_unaligned
+    """Score an aligned pair's beads and split unaligned sentences out of its m-n beads
+    (:mod:`align.refine`, unless ``AlignConfig.split_unaligned`` is off), in three steps: the
+    beads the split may change (:func:`align.refine.split_candidates`), the split, then every
+    bead not scored yet (the others and the beads the split created). Each step scores in its
+    own batches, so a bead's score depends only on its document, and an alignment alone
+    (``score_all`` off: `align align`, `align eval`) stops after the split with the same beads
+    as `align run` — without scoring the 1-1 beads, most of a document. ``tick``: called with
+    each share of the scoring done; ``scorer``: how batches are scored (default: here)."""
+    from align.divergence.scorer import document_stats, score_beads
+    from align.refine import split_candidates, split_unaligned
 
+    def here(ap: AlignedPair, idx: Sequence[int], doc: DocumentStats, done) -> None:
+        score_beads(ap, idx, encoder, div_cfg, doc, done)
+
+    run = scorer or here
+    doc = document_stats(aligned)  # of the aligner's beads, for every step
+    n = max(1, len(aligned.beads))
     if not (align_cfg or AlignConfig()).split_unaligned:
-        return scored
-    return split_unaligned(scored, encoder, div_cfg)
+        run(aligned, range(len(aligned.beads)), doc, lambda k: tick(k / n))
+        return aligned
+    first = split_candidates(aligned)
+    run(aligned, first, doc, lambda k: tick(k / n))
+    refined = split_unaligned(aligned, encoder, div_cfg)
+    if not score_all:
+        return refined
+    scored = {id(aligned.beads[i]) for i in first}
+    rest = [i for i, b in enumerate(refined.beads) if id(b) not in scored]
+    share = (1 - len(first) / n) / max(1, len(rest))
+    run(refined, rest, doc, lambda k: tick(k * share))
+    return refined
 
 
 def _segment_and_align(
@@ -194,6 +231,7 @@ def _work(i: int) -> tuple[int, AlignedPair, StageTimes]:
         _WORKER["div_cfg"],  # type: ignore[arg-type]
         times,
         _WORKER["segment"],  # type: ignore[arg-type]
+        score_all=bool(_WORKER["score_all"]),
     )
     return i, aligned, times
 
@@ -213,23 +251,18 @@ def _worker_init(parent: int) -> None:
         torch.set_num_threads(1)  # one thread also keeps OpenMP fork-safe
 
 
-def _score_chunk(bounds: tuple[int, int]) -> tuple[list[TextScore], float]:
+def _score_chunk(
+    task: tuple[list[tuple[str, str]], list, DocumentStats],
+) -> tuple[list[TextScore], float]:
+    """One scoring batch in a worker: its beads' texts and layouts, and their document's stats."""
     enc = _WORKER["encoder"]
     assert isinstance(enc, TextEncoder)
     from align.divergence.scorer import score_texts
 
-    texts: list[tuple[str, str]] = _WORKER["texts"]  # type: ignore[assignment]
+    texts, layouts, doc = task
     e0 = enc.encode_seconds
-    enc.clear_cache()  # as score_pair does before each batch: same state, same floats
-    layouts: list = _WORKER["layouts"]  # type: ignore[assignment]
-    part = slice(bounds[0], bounds[1])
-    res = score_texts(
-        texts[part],
-        enc,
-        _WORKER["div_cfg"],  # type: ignore[arg-type]
-        layouts[part],
-        _WORKER["doc"],  # type: ignore[arg-type]
-    )
+    enc.clear_cache()  # as score_beads does before each batch: same state, same floats
+    res = score_texts(texts, enc, _WORKER["div_cfg"], layouts, doc)  # type: ignore[arg-type]
     enc.clear_cache()
     return res, enc.encode_seconds - e0
 
@@ -276,18 +309,13 @@ def process_long_pair(
     times: StageTimes | None = None,
     segment: Segmenter = segment_pair,
     tick: Tick = _no_tick,
+    score_all: bool = True,
 ) -> AlignedPair:
     """One document with ``jobs`` processes: aligned here (bertalign's passes are sequential),
-    its beads scored in forked workers, one scoring batch per task (as :func:`score_pair`)."""
-    from align.divergence.scorer import (
-        SCORE_BATCH,
-        apply_scores,
-        bead_texts,
-        document_stats,
-        score_pair,
-    )
-    from align.divergence.units import bead_layouts
-
+    its beads scored in forked workers, one scoring batch per task (the batches of
+    :func:`align.divergence.scorer.score_beads`, so every bead is scored in the same batch,
+    from the same encoder state, as with one process: bit-identical results whatever
+    ``--jobs``)."""
     times = times if times is not None else StageTimes()
     div_cfg = scoring_config(align_cfg, div_cfg, segment)
     try:
@@ -295,47 +323,71 @@ def process_long_pair(
     finally:
         encoder.clear_cache()
     tick(ALIGN_SHARE)
-    texts = bead_texts(aligned)
-    if len(texts) < MIN_BEADS_TO_SPLIT:  # not worth forking for
+
+    def scoring_tick(s: float) -> None:
+        tick(s * (1 - ALIGN_SHARE))
+
+    if len(aligned.beads) < MIN_BEADS_TO_SPLIT:  # not worth forking for
         with _timed(times, "score", encoder):
             try:
-                scored = score_pair(
-                    aligned, encoder, div_cfg, on_batch=lambda s: tick(s * (1 - ALIGN_SHARE))
+                return score_and_split(
+                    aligned, encoder, align_cfg, div_cfg, score_all=score_all, tick=scoring_tick
                 )
-                return _split_if_asked(scored, encoder, align_cfg, div_cfg)
             finally:
                 encoder.clear_cache()
-    # the chunks are score_pair's batches, so that every bead is scored in the same batch, from
-    # the same encoder state, as with one process (bit-identical results whatever --jobs)
-    bounds = [(a, min(a + SCORE_BATCH, len(texts))) for a in range(0, len(texts), SCORE_BATCH)]
-    _WORKER.update(
-        encoder=encoder,
-        texts=texts,
-        div_cfg=div_cfg,
-        layouts=bead_layouts(aligned),
-        doc=document_stats(aligned),
-    )
-    results: list[TextScore] = []
+    _WORKER.update(encoder=encoder, div_cfg=div_cfg)
     t0 = time.perf_counter()
-    enc_s = 0.0
+    e0 = encoder.encode_seconds
+    enc_s = [0.0]  # the workers' encoder seconds
     try:
         with _fork_pool(jobs) as pool:
-            for res, e in pool.imap(_score_chunk, bounds):
-                results.extend(res)
-                check_interrupted()
-                enc_s += e
-                tick(len(res) / len(texts) * (1 - ALIGN_SHARE))
+
+            def in_pool(ap: AlignedPair, idx: Sequence[int], doc: DocumentStats, done) -> None:
+                enc_s[0] += _score_in_pool(pool, ap, idx, doc, done)
+
+            return score_and_split(
+                aligned,
+                encoder,
+                align_cfg,
+                div_cfg,
+                score_all=score_all,
+                tick=scoring_tick,
+                scorer=in_pool,
+            )
     finally:
         _WORKER.clear()
-    # wall time of the parallel scoring, split between encoder and scorer in the workers' ratio
-    wall = time.perf_counter() - t0
-    times.embed += wall * min(1.0, enc_s / max(wall * jobs, 1e-9))
-    times.score += wall * (1 - min(1.0, enc_s / max(wall * jobs, 1e-9)))
-    with _timed(times, "score", encoder):
-        try:
-            return _split_if_asked(apply_scores(aligned, results), encoder, align_cfg, div_cfg)
-        finally:
-            encoder.clear_cache()
+        encoder.clear_cache()
+        # wall time of the scoring, split between encoder and scorer in the workers' ratio
+        wall = time.perf_counter() - t0
+        ratio = min(1.0, enc_s[0] / max(wall * jobs, 1e-9))
+        here = encoder.encode_seconds - e0  # the split's similarities of the kept parts
+        times.embed += wall * ratio + here
+        times.score += max(0.0, wall * (1 - ratio) - here)
+
+
+def _score_in_pool(
+    pool: multiprocessing.pool.Pool,
+    aligned: AlignedPair,
+    idx: Sequence[int],
+    doc: DocumentStats,
+    done: Callable[[int], None],
+) -> float:
+    """Score the beads ``idx`` (in place) in the pool's workers, one batch per task; return
+    the workers' encoder seconds."""
+    from align.divergence.scorer import apply_score, bead_texts, score_batches
+    from align.divergence.units import bead_layouts
+
+    texts, layouts = bead_texts(aligned), bead_layouts(aligned)
+    batches = score_batches(idx)
+    tasks = [([texts[i] for i in b], [layouts[i] for i in b], doc) for b in batches]
+    enc_s = 0.0
+    for batch, (res, e) in zip(batches, pool.imap(_score_chunk, tasks), strict=True):
+        for i, r in zip(batch, res, strict=True):
+            apply_score(aligned.beads[i], r)
+        enc_s += e
+        done(len(batch))
+        check_interrupted()
+    return enc_s
 
 
 class _Progress:
@@ -388,11 +440,13 @@ def process_pairs(
     progress: bool = True,
     times: StageTimes | None = None,
     segment: Segmenter = segment_pair,
+    score_all: bool = True,
 ) -> list[AlignedPair]:
     """Segment, align and score many pairs, in ``jobs`` forked worker processes when > 1.
 
     Fork shares the loaded model with the workers; where fork is unavailable, or the encoder
-    runs on a GPU, documents are processed in this process.
+    runs on a GPU, documents are processed in this process. ``score_all`` off: only the beads
+    the alignment needs are scored (:func:`score_and_split`).
     """
     times = times if times is not None else StageTimes()
     bar = _Progress(pairs, progress)
@@ -409,16 +463,31 @@ def process_pairs(
     gpu = not encoder.device.startswith("cpu")
     if jobs <= 1 or gpu or "fork" not in multiprocessing.get_all_start_methods():
         return one_by_one(
-            lambda p, tick: process_pair(p, encoder, align_cfg, div_cfg, times, segment, tick)
+            lambda p, tick: process_pair(
+                p, encoder, align_cfg, div_cfg, times, segment, tick, score_all=score_all
+            )
         )
     if len(pairs) < jobs:  # fewer documents than workers: parallel inside each document
         return one_by_one(
             lambda p, tick: process_long_pair(
-                p, encoder, align_cfg, div_cfg, jobs=jobs, times=times, segment=segment, tick=tick
+                p,
+                encoder,
+                align_cfg,
+                div_cfg,
+                jobs=jobs,
+                times=times,
+                segment=segment,
+                tick=tick,
+                score_all=score_all,
             )
         )
     _WORKER.update(
-        encoder=encoder, pairs=pairs, align_cfg=align_cfg, div_cfg=div_cfg, segment=segment
+        encoder=encoder,
+        pairs=pairs,
+        align_cfg=align_cfg,
+        div_cfg=div_cfg,
+        segment=segment,
+        score_all=score_all,
     )
     # longest documents first so that no worker is left with a long one at the end
     order = sorted(range(len(pairs)), key=lambda i: -sum(map(len, pairs[i].ru.paragraphs)))

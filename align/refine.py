@@ -10,7 +10,10 @@ scored, in every bead with text on both sides and more than one sentence on a si
 calibrated score is at least :data:`SPLIT_SCORE` (the scorer is confident the bead diverges),
 each sentence at the bead's edge that its omitted (Russian) or added (English) spans cover for
 at least :data:`COVER` of its characters becomes a bead of its own; the rest keeps at least one
-sentence a side. Only the beads this creates are scored again.
+sentence a side. Only those beads need a score before the split
+(:func:`split_candidates`), so the pipeline scores them first, splits, and then scores the
+rest and the beads the split created (:func:`align.pipeline.score_and_split`); an alignment
+alone (`align align`, `align eval`) stops after the split.
 
 Chosen on the dev sets (``python scripts/experiments/split_unaligned.py``; docs/alignment.md,
 "Eighth session"; strict F1 of ``align eval``'s default without / with the split): dev-drops
@@ -30,7 +33,7 @@ from align.model import AlignedPair, Bead, Lang, Span
 from align.segment import continues
 
 if TYPE_CHECKING:
-    from align.divergence.scorer import DivergenceConfig, DocumentStats
+    from align.divergence.scorer import DivergenceConfig
 
 # the bead's calibrated P(divergent) from which its covered edge sentences are split out
 SPLIT_SCORE = 0.75
@@ -40,13 +43,14 @@ SPLIT_SCORE = 0.75
 COVER = 0.9
 
 
-def _splittable(bead: Bead) -> bool:
-    """Text on both sides, more than one sentence on at least one, a confident score."""
-    return (
-        bool(bead.ru_ids and bead.en_ids)
-        and len(bead.ru_ids) + len(bead.en_ids) > 2
-        and bead.divergence_score >= SPLIT_SCORE
-    )
+def split_candidates(aligned: AlignedPair) -> list[int]:
+    """The beads the split may change, whatever their score: text on both sides and more than
+    one sentence on at least one. Only these need a score before the split."""
+    return [
+        i
+        for i, b in enumerate(aligned.beads)
+        if b.ru_ids and b.en_ids and len(b.ru_ids) + len(b.en_ids) > 2
+    ]
 
 
 def split_unaligned(
@@ -54,50 +58,25 @@ def split_unaligned(
     encoder: TextEncoder,
     cfg: DivergenceConfig | None = None,
 ) -> AlignedPair:
-    """A scored aligned pair with the sentences the scorer found without a counterpart at the
-    edges of m-n beads split out as 1-0 / 0-1 beads (see the module docstring); the beads this
-    creates are scored in batches of their own, from a cleared encoder cache, with the
-    document similarity of the pair as aligned, so the result depends only on the document
-    (the same whatever ``--jobs`` or engine). The pair is returned as it is when nothing is
-    split or the scorer is not calibrated (its score is then no probability: ablations)."""
-    from align.divergence.scorer import DivergenceConfig, document_stats
+    """A pair whose :func:`split_candidates` are scored, with the sentences the scorer found
+    without a counterpart at the edges of those beads split out as 1-0 / 0-1 beads (see the
+    module docstring). The beads this creates are new :class:`Bead` objects, not scored; the
+    others are the same objects. The pair is returned as it is when nothing is split or the
+    scorer is not calibrated (its score is then no probability: ablations)."""
+    from align.divergence.scorer import DivergenceConfig
 
     if not (cfg or DivergenceConfig()).calibrated:
         return aligned
     encoder.clear_cache()  # the kept parts' similarities: from the same state in every process
     beads: list[Bead] = []
-    fresh: list[int] = []  # indices (in the new list) of the beads to score
-    for bead in aligned.beads:
-        parts = _peeled(aligned, bead, encoder) if _splittable(bead) else [bead]
-        if len(parts) > 1:
-            fresh += range(len(beads), len(beads) + len(parts))
-        beads += parts
-    if not fresh:
-        return aligned
-    doc = document_stats(aligned)
-    refined = AlignedPair(seg=aligned.seg, beads=beads, encoder=aligned.encoder)
-    _score_beads(refined, fresh, encoder, cfg, doc)
-    return refined
-
-
-def _score_beads(
-    aligned: AlignedPair,
-    idx: list[int],
-    encoder: TextEncoder,
-    cfg: DivergenceConfig | None,
-    doc: DocumentStats,
-) -> None:
-    from align.divergence.scorer import SCORE_BATCH, apply_score, bead_texts, score_texts
-    from align.divergence.units import bead_layouts
-
-    texts, layouts = bead_texts(aligned), bead_layouts(aligned)
-    for a in range(0, len(idx), SCORE_BATCH):
-        part = idx[a : a + SCORE_BATCH]
-        encoder.clear_cache()
-        res = score_texts([texts[i] for i in part], encoder, cfg, [layouts[i] for i in part], doc)
-        for i, r in zip(part, res, strict=True):
-            apply_score(aligned.beads[i], r)
+    candidates = set(split_candidates(aligned))
+    for i, bead in enumerate(aligned.beads):
+        splittable = i in candidates and bead.divergence_score >= SPLIT_SCORE
+        beads += _peeled(aligned, bead, encoder) if splittable else [bead]
     encoder.clear_cache()
+    if len(beads) == len(aligned.beads):
+        return aligned
+    return AlignedPair(seg=aligned.seg, beads=beads, encoder=aligned.encoder)
 
 
 def _covered(spans: Sequence[Span], start: int, end: int) -> bool:

@@ -97,6 +97,13 @@ def test_split_beads_are_scored_and_jobs_agree(encoder, monkeypatch, tmp_path):
         ]
 
     assert rows(one) == rows(two)
+    # an alignment alone (`align eval`, `align align`) scores only the beads the split reads
+    # (m-n beads; here the 2-1 bead it splits), and gives the same beads
+    lean = process_pair(pair, encoder, cfg, segment=presegmented_pair, score_all=False)
+    assert [(b.ru_ids, b.en_ids) for b in lean.beads] == [(b.ru_ids, b.en_ids) for b in one.beads]
+    one_one = [b for b in lean.beads if len(b.ru_ids) == len(b.en_ids) == 1]
+    assert one_one and all(b.divergence_score == 0 for b in one_one)
+    assert all(b.divergence_score > 0 for b in one.beads if len(b.ru_ids) == len(b.en_ids) == 1)
     # `align align --presegmented` writes these beads too (one default for every command)
     from align.cli import main
     from align.io import read_beads

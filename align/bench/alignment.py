@@ -232,9 +232,13 @@ def align_doc(doc: BenchDoc, system: str, encoder: TextEncoder | None) -> list[R
     assert encoder is not None
     if system == "bertalign":
         return bertalign_beads(doc.src, doc.tgt, encoder, AlignConfig.bertalign())
-    if system == "default":  # `align run --presegmented`: aligned, scored, split
+    if system == "default":  # `align run --presegmented`'s beads: aligned, scored, split
         aligned = process_pair(
-            _doc_pair(doc), encoder, AlignConfig(paragraphs=False), segment=presegmented_pair
+            _doc_pair(doc),
+            encoder,
+            AlignConfig(paragraphs=False),
+            segment=presegmented_pair,
+            score_all=False,
         )
         return [(list(b.ru_ids), list(b.en_ids)) for b in aligned.beads]
     if system == "cost":  # the aligner alone: `align run --presegmented --no-split-unaligned`
@@ -303,8 +307,9 @@ def evaluate_alignment(
 
 
 def _pipeline_beads(bench: Bench, encoder: TextEncoder, progress: bool) -> list[list[RawBead]]:
-    """Every document through `align run --presegmented` (aligned, scored, split), in
-    ``align run``'s default number of worker processes (the same beads as one process)."""
+    """The beads of `align run --presegmented` for every document (aligned, the beads the split
+    needs scored, split), in ``align run``'s default number of worker processes (the same beads
+    as one process, and as with every bead scored)."""
     aligned = process_pairs(
         [_doc_pair(d) for d in bench.docs],
         encoder,
@@ -312,6 +317,7 @@ def _pipeline_beads(bench: Bench, encoder: TextEncoder, progress: bool) -> list[
         jobs=default_jobs(len(bench.docs)),
         progress=progress,
         segment=presegmented_pair,
+        score_all=False,
     )
     return [[(list(b.ru_ids), list(b.en_ids)) for b in a.beads] for a in aligned]
 

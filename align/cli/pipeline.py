@@ -296,8 +296,8 @@ def _write_alignments(args: argparse.Namespace, corpus) -> None:
     segment = _segmenter(args)
     with atomic_dir(args.out, kind="alignments") as tmp:
         for pair in progress_bar(corpus.pairs, show=not args.quiet, desc="align", unit="doc"):
-            if cfg.split_unaligned:  # the beads of `align run`: scored, then split
-                aligned = process_pair(pair, encoder, cfg, segment=segment)
+            if cfg.split_unaligned:  # the beads of `align run`: the split's beads scored
+                aligned = process_pair(pair, encoder, cfg, segment=segment, score_all=False)
             else:  # the aligner alone (faster: no scoring)
                 aligned = align_pair(segment(pair), encoder, cfg)
             for lang in ("ru", "en"):

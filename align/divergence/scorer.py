@@ -584,23 +584,46 @@ def score_pair(
 ) -> AlignedPair:
     """Score every bead of an aligned pair (in place; returns it for chaining).
 
-    Beads are scored in batches of ``SCORE_BATCH`` (one batched embedding call each), which
-    keeps memory flat on long documents. Each batch starts from an empty encoder cache: float32
-    GEMM results depend on the rows batched together, so a bead's score depends only on its
-    batch, which is the same whether the batches run here or in worker processes. ``on_batch``
-    is called after each batch with the share of the beads it held (for progress bars)."""
+    ``on_batch`` is called after each batch with the share of the beads it held (for progress
+    bars); see :func:`score_beads`."""
+    n = len(aligned.beads)
+    done = None if on_batch is None else (lambda k: on_batch(k / n))
+    score_beads(aligned, range(n), encoder, cfg, document_stats(aligned), done)
+    return aligned
+
+
+def score_batches(idx: Sequence[int]) -> list[list[int]]:
+    """The scoring batches of the beads ``idx`` (in order, ``SCORE_BATCH`` beads each)."""
+    idx = list(idx)
+    return [idx[a : a + SCORE_BATCH] for a in range(0, len(idx), SCORE_BATCH)]
+
+
+def score_beads(
+    aligned: AlignedPair,
+    idx: Sequence[int],
+    encoder: TextEncoder,
+    cfg: DivergenceConfig | None,
+    doc: DocumentStats,
+    on_batch: Callable[[int], None] | None = None,
+) -> None:
+    """Score the beads ``idx`` of an aligned pair (in place) with their document's ``doc``.
+
+    Beads are scored in :func:`score_batches` (one batched embedding call each), which keeps
+    memory flat on long documents. Each batch starts from an empty encoder cache: float32 GEMM
+    results depend on the rows batched together, so a bead's score depends only on its batch,
+    which is the same whether the batches run here or in worker processes. ``on_batch`` is
+    called after each batch with the number of beads it held."""
     from align.divergence.units import bead_layouts
 
     texts, layouts = bead_texts(aligned), bead_layouts(aligned)
-    doc = document_stats(aligned)
-    results: list[TextScore] = []
-    for a in range(0, len(texts), SCORE_BATCH):
+    for batch in score_batches(idx):
         encoder.clear_cache()
-        batch = slice(a, a + SCORE_BATCH)
-        results += score_texts(texts[batch], encoder, cfg, layouts[batch], doc)
+        res = score_texts([texts[i] for i in batch], encoder, cfg, [layouts[i] for i in batch], doc)
+        for i, r in zip(batch, res, strict=True):
+            apply_score(aligned.beads[i], r)
         if on_batch is not None:
-            on_batch(len(texts[batch]) / len(texts))
-    return apply_scores(aligned, results)
+            on_batch(len(batch))
+    encoder.clear_cache()
 
 
 @dataclass(frozen=True)

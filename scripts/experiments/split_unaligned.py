@@ -3,8 +3,8 @@ of ``align eval``'s default on the alignment dev sets for several ``SPLIT_SCORE`
 values (issue 16, eighth session; dev splits only).
 
 Every dev document is run once through ``align run --presegmented`` without the split (aligned
-and scored); each setting then splits those scored beads (only the beads a split creates are
-scored again), as the pipeline does.
+and scored); each setting then splits those scored beads, as the pipeline does (the beads a split creates
+are not scored here: only the beads matter).
 
     python scripts/experiments/split_unaligned.py [--benches dev-drops,...] [--settings 0.75:0.9,...]
 """
