@@ -188,17 +188,22 @@ def split_sentences(paragraph: str, lang: Lang) -> list[tuple[int, int]]:
 # Сейчас мы свежие…»), where the Moses splitter, which wants a capital or quote after the
 # stop, kept both sentences as one. The dash is blanked (same length, so offsets hold) for the
 # splitter, which still decides with its abbreviation lists, and given back to the sentence it
-# opens.
+# opens. Likewise the one-character ellipsis of typeset text («Он ушёл… Никто не знал.»),
+# which the splitter does not take for a stop (it does "..."), is shown to it as a full stop.
 _DASH_OPENS = re.compile(r"[.!?…][\"'»”’)\]]*\s+([-–—−])(?=\s)")
+_ELLIPSIS = re.compile(r"(?<=[^\s(\[])…(?=[\"'»”’)\]]*\s)")
 
 
 def _split_chunk(paragraph: str, lang: Lang) -> list[tuple[int, int]]:
     dashes = [m.start(1) for m in _DASH_OPENS.finditer(paragraph)]
-    if not dashes:
+    stops = [m.start() for m in _ELLIPSIS.finditer(paragraph)]
+    if not (dashes or stops):
         return _moses_spans(paragraph, lang)
     chars = list(paragraph)
     for i in dashes:
         chars[i] = " "
+    for i in stops:
+        chars[i] = "."
     spans = _moses_spans("".join(chars), lang)
     return [(_opening_dash(paragraph, dashes, start), end) for start, end in spans]
 

@@ -56,6 +56,26 @@ def test_a_dash_after_a_final_stop_opens_a_sentence():
     assert _sentences(en, "en") == ["He said so.", "- Now we are fresh.", en[32:]]
 
 
+def test_a_one_character_ellipsis_ends_a_sentence_before_a_capital():
+    """Typeset text writes "…" where the splitter knows "..."; it ends a sentence before a
+    capital (or a quote, or a dash that opens speech), not before a lower-case word, and an
+    elided quotation «(…)» / «[…]» is no stop."""
+    ru = (
+        "Он ушёл… Никто не знал, куда. Он ушёл… никто не знал. Цитата (…) Далее текст. "
+        "«Постой…» Он обернулся… — Куда? — спросила она."
+    )
+    assert _sentences(ru, "ru") == [
+        "Он ушёл…",
+        "Никто не знал, куда.",
+        "Он ушёл… никто не знал.",
+        "Цитата (…) Далее текст.",
+        "«Постой…»",
+        "Он обернулся…",
+        "— Куда? — спросила она.",
+    ]
+    assert _sentences("He left… Nobody knew.", "en") == ["He left…", "Nobody knew."]
+
+
 def test_whitespace_the_splitter_merges_keeps_exact_offsets():
     para = "Two  spaces.  Here   now.  Это было в 1990 г.   Тогда всё изменилось."
     assert _sentences(para, "en")[:2] == ["Two  spaces.", "Here   now."]
