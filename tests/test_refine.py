@@ -119,3 +119,23 @@ def test_split_beads_are_scored_and_jobs_agree(encoder, monkeypatch, tmp_path):
     alone, rest = by_ids[(17,), ()], by_ids[(18,), (14,)]
     assert alone.divergence_label == "omission" and alone.omitted_spans
     assert rest.similarity > 0.5 and rest.divergence_score < alone.divergence_score
+
+
+@pytest.mark.skipif(not NTREX.is_dir(), reason="../shared/data/ntrex-enru is not available")
+def test_an_orphan_takes_its_translation_from_the_next_bead(encoder, monkeypatch):
+    """dev-runs 088-nytimes (a dev document): the aligner paired «Те, кто считается не имеющим
+    права на помощь, будут быстро депортированы.» with the orphan before its translation
+    (cosine 0.26) and put the translation (0.62) into the next bead, which the split peeled off;
+    the swap pairs it with its translation and leaves the orphan alone."""
+    import align.refine
+    from align.bench.alignment import generated_bench
+
+    k = next(
+        i for i, d in enumerate(generated_bench("dev-runs").docs) if d.doc_id.startswith("088")
+    )
+    doc = generated_bench("dev-runs").docs[k]
+    assert ([4], [7]) in doc.gold and ([], [6]) in doc.gold
+    with_swap = _beads("dev-runs", k, True, encoder)
+    assert ([4], [7]) in with_swap and ([], [6]) in with_swap
+    monkeypatch.setattr(align.refine, "SWAP_MARGIN", None)
+    assert ([4], [6]) in _beads("dev-runs", k, True, encoder)

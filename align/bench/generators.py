@@ -95,6 +95,30 @@ GENERATORS: dict[str, Generator] = {
             split_min_chars=70,
             cross=0.08,
         ),
+        # added in the eleventh session: the held-out profiles on the dev documents with new
+        # seeds, since the dev sets above had too few errors left to tune against (0.986-0.996
+        # against 0.952-0.967 held out); these reproduce the gap (docs/alignment.md)
+        Generator(
+            "dev-runs",
+            seed=1702,
+            merge={"2-1": 0.03, "1-2": 0.03},
+            drop=0.08,
+            run=0.05,
+            run_len=(2, 6),
+            edge=0.6,
+            edge_len=(1, 4),
+        ),
+        Generator(
+            "dev-mixed2",
+            seed=1701,
+            merge={"2-1": 0.05, "1-2": 0.05, "3-1": 0.02, "1-3": 0.02},
+            drop=0.03,
+            run=0.02,
+            run_len=(2, 5),
+            edge=0.3,
+            split=0.1,
+            cross=0.03,
+        ),
         Generator(
             "heldout-mixed",
             seed=2601,
