@@ -667,13 +667,6 @@ def bead_texts(aligned: AlignedPair) -> list[tuple[str, str]]:
     return [(aligned.text(b, "ru"), aligned.text(b, "en")) for b in aligned.beads]
 
 
-def apply_scores(aligned: AlignedPair, results: Sequence[TextScore]) -> AlignedPair:
-    """Put the scores of :func:`bead_texts` (in bead order) on the beads."""
-    for bead, res in zip(aligned.beads, results, strict=True):
-        apply_score(bead, res)
-    return aligned
-
-
 def apply_score(bead: Bead, res: TextScore) -> None:
     """Put one bead's result on it (its similarity too, when the aligner gave it none)."""
     bead.omitted_spans, bead.added_spans = res.omitted, res.added
