@@ -139,3 +139,23 @@ def test_an_orphan_takes_its_translation_from_the_next_bead(encoder, monkeypatch
     assert ([4], [7]) in with_swap and ([], [6]) in with_swap
     monkeypatch.setattr(align.refine, "SWAP_MARGIN", None)
     assert ([4], [6]) in _beads("dev-runs", k, True, encoder)
+
+
+@pytest.mark.skipif(not NTREX.is_dir(), reason="../shared/data/ntrex-enru is not available")
+def test_a_pair_moves_along_a_run_of_orphans(encoder, monkeypatch):
+    """dev-runs 072-bbc (a dev document): Russian sentences 13-17 lost their English (a run of
+    drops); the aligner paired «Пара стала родителями в июне …» (14) with "His son has the same
+    name as his father Robert …", whose translation (18) stands four orphans further on. The
+    swap looks along the whole run of orphans next to a 1-1 bead, not only at its neighbour."""
+    import align.refine
+    from align.bench.alignment import generated_bench
+
+    k = next(
+        i for i, d in enumerate(generated_bench("dev-runs").docs) if d.doc_id.startswith("072")
+    )
+    doc = generated_bench("dev-runs").docs[k]
+    assert ([18], [2]) in doc.gold and all(([i], []) in doc.gold for i in range(13, 18))
+    beads = _beads("dev-runs", k, True, encoder)
+    assert ([18], [2]) in beads and all(([i], []) in beads for i in range(13, 18))
+    monkeypatch.setattr(align.refine, "SWAP_MARGIN", None)
+    assert ([14], [2]) in _beads("dev-runs", k, True, encoder)
