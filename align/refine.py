@@ -128,6 +128,11 @@ def _run(beads: list[Bead], k: int, side: Lang, step: int) -> list[int]:
     return out
 
 
+def _only(orphan: Bead) -> int:
+    """The one sentence of a 1-0 / 0-1 bead."""
+    return (orphan.ru_ids or orphan.en_ids)[0]
+
+
 def _swap(
     aligned: AlignedPair, beads: list[Bead], k: int, encoder: TextEncoder, paragraphs: bool
 ) -> tuple[int, int, list[Bead]] | None:
@@ -139,19 +144,23 @@ def _swap(
         return None
     (ru,), (en,) = bead.ru_ids, bead.en_ids
     text = aligned.seg.sents
-    old = pair_similarity(encoder, text("ru")[ru].text, text("en")[en].text)
+    candidates = [
+        (j, side)
+        for side in ("ru", "en")
+        for step in (1, -1)
+        for j in _run(beads, k, side, step)
+        if not paragraphs
+        or text(side)[_only(beads[j])].para == text(side)[ru if side == "ru" else en].para
+    ]
+    if not candidates:  # most 1-1 beads: no similarity computed
+        return None
     best: tuple[float, int, Lang] | None = None
-    for side in ("ru", "en"):
-        mine = ru if side == "ru" else en
-        for step in (1, -1):
-            for j in _run(beads, k, side, step):
-                other = (beads[j].ru_ids if side == "ru" else beads[j].en_ids)[0]
-                if paragraphs and text(side)[other].para != text(side)[mine].para:
-                    continue
-                pair = (other, en) if side == "ru" else (ru, other)
-                sim = pair_similarity(encoder, text("ru")[pair[0]].text, text("en")[pair[1]].text)
-                if best is None or sim > best[0]:
-                    best = (sim, j, side)
+    for j, side in candidates:
+        pair = (_only(beads[j]), en) if side == "ru" else (ru, _only(beads[j]))
+        sim = pair_similarity(encoder, text("ru")[pair[0]].text, text("en")[pair[1]].text)
+        if best is None or sim > best[0]:
+            best = (sim, j, side)
+    old = pair_similarity(encoder, text("ru")[ru].text, text("en")[en].text)
     if best is None or best[0] <= old + (SWAP_MARGIN or 0.0):
         return None
     sim, j, side = best
@@ -159,7 +168,7 @@ def _swap(
     repl = []
     for i in range(lo, hi + 1):
         if i == j:
-            other = (beads[j].ru_ids if side == "ru" else beads[j].en_ids)[0]
+            other = _only(beads[j])
             joined = Bead((other,), (en,)) if side == "ru" else Bead((ru,), (other,))
             joined.similarity = sim
             repl.append(joined)
