@@ -154,16 +154,19 @@ def _swap(
     ]
     if not candidates:  # most 1-1 beads: no similarity computed
         return None
-    best: tuple[float, int, Lang] | None = None
-    for j, side in candidates:
-        pair = (_only(beads[j]), en) if side == "ru" else (ru, _only(beads[j]))
-        sim = pair_similarity(encoder, text("ru")[pair[0]].text, text("en")[pair[1]].text)
-        if best is None or sim > best[0]:
-            best = (sim, j, side)
+    sims = [
+        pair_similarity(
+            encoder,
+            text("ru")[_only(beads[j]) if side == "ru" else ru].text,
+            text("en")[en if side == "ru" else _only(beads[j])].text,
+        )
+        for j, side in candidates
+    ]
+    best = max(range(len(sims)), key=sims.__getitem__)  # the first of equals
     old = pair_similarity(encoder, text("ru")[ru].text, text("en")[en].text)
-    if best is None or best[0] <= old + (SWAP_MARGIN or 0.0):
+    if sims[best] <= old + (SWAP_MARGIN or 0.0):
         return None
-    sim, j, side = best
+    sim, (j, side) = sims[best], candidates[best]
     lo, hi = min(k, j), max(k, j)
     repl = []
     for i in range(lo, hi + 1):
